@@ -1,0 +1,42 @@
+--! Previous: sha1:f1ffafcde3cd80081f9b354c921fb6ed359d04c8
+--! Hash: sha1:75d2f7d70d20af9883406210bf13557e35ca69d6
+--! Message: matching
+
+-- Why this shape: the two rules that decide where a call lands, each a small function that can be
+-- read, tested and explained on its own.
+--   1. A number matches the tenant's contacts with that E.164 number. Several contacts may share one
+--      (a switchboard, a couple); the choice must not depend on chance, so it is ordered: the contact
+--      with the most recently opened active case, then the oldest contact, then the smallest id.
+--      The caller learns how many matched, so the entry can say the match was ambiguous.
+--   2. A contact's active case is their most recently opened case whose status is open or in_progress.
+
+create function app_hidden.active_case_for_contact(p_contact_id uuid)
+  returns uuid
+  language sql stable parallel safe
+  as $$
+    select c.id
+    from app_public.case_contacts cc
+    join app_public.cases c on c.tenant_id = cc.tenant_id and c.id = cc.case_id
+    where cc.tenant_id = app_hidden.current_tenant_id()
+      and cc.contact_id = p_contact_id
+      and c.status in ('open', 'in_progress')
+    order by c.opened_at desc, c.id desc
+    limit 1
+  $$;
+comment on function app_hidden.active_case_for_contact(uuid) is 'The contact''s most recently opened case with status open or in_progress, or null.';
+grant execute on function app_hidden.active_case_for_contact(uuid) to ringside_staff, ringside_service;
+
+create function app_hidden.match_contact(p_phone_e164 text)
+  returns table (contact_id uuid, case_id uuid, candidates integer)
+  language sql stable parallel safe
+  as $$
+    select ct.id, active.id, (count(*) over ())::integer
+    from app_public.contacts ct
+    left join app_public.cases active on active.id = app_hidden.active_case_for_contact(ct.id)
+    where ct.tenant_id = app_hidden.current_tenant_id()
+      and ct.phone_e164 = p_phone_e164
+    order by active.opened_at desc nulls last, ct.created_at, ct.id
+    limit 1
+  $$;
+comment on function app_hidden.match_contact(text) is 'The contact a number belongs to, their active case, and how many contacts share the number (more than 1 = ambiguous).';
+grant execute on function app_hidden.match_contact(text) to ringside_staff, ringside_service;

@@ -1,0 +1,160 @@
+--! Previous: sha1:62d6f90fff1171ccc0f08eb4778a9a21d02299a6
+--! Hash: sha1:42b1b7dfed351dde6c279e2459548cb4906a6da0
+--! Message: call-history
+
+-- Why this shape: the REST call history and stats are read as the staff role, so row-level security
+-- alone decides the tenant; the explicit tenant predicate is there for the planner (it matches the
+-- leading column of every timeline index), not for isolation.
+-- Every filter is a nullable parameter of one function, so no SQL is ever assembled from strings.
+
+create function app_hidden.call_json(p_event app_public.interaction_events, p_detail boolean)
+  returns jsonb
+  language sql stable
+  set search_path = pg_catalog, pg_temp
+  as $$
+    select jsonb_strip_nulls(jsonb_build_object(
+      'id', p_event.id,
+      'call_id', p_event.external_id,
+      'title', p_event.title,
+      'body', p_event.body,
+      'occurred_at', p_event.occurred_at,
+      'direction', p_event.direction,
+      'call_type', p_event.call_type,
+      'status', p_event.metadata ->> 'status',
+      'duration_seconds', p_event.duration_seconds,
+      'caller_number', p_event.metadata ->> 'caller_number',
+      'callee_number', p_event.metadata ->> 'callee_number',
+      'external_number', p_event.metadata ->> 'external_number',
+      'external_number_display', p_event.metadata ->> 'external_number_display',
+      'started_at', p_event.metadata ->> 'started_at',
+      'answered_at', p_event.metadata ->> 'answered_at',
+      'ended_at', p_event.metadata ->> 'ended_at',
+      'has_recording', p_event.metadata ? 'recording_url',
+      'contact_match', p_event.metadata ->> 'contact_match',
+      'contact', (select jsonb_build_object('id', c.id, 'name', c.display_name, 'phone_e164', c.phone_e164)
+                  from app_public.contacts c where c.tenant_id = p_event.tenant_id and c.id = p_event.contact_id),
+      'case', (select jsonb_build_object('id', k.id, 'reference', k.reference, 'title', k.title, 'status', k.status)
+               from app_public.cases k where k.tenant_id = p_event.tenant_id and k.id = p_event.case_id),
+      'handled_by', p_event.metadata -> 'ringover_user',
+      'transcript_status', p_event.metadata ->> 'transcript_status',
+      'summary_status', p_event.metadata ->> 'summary_status',
+      'sentiment_status', p_event.metadata ->> 'sentiment_status',
+      'sentiment_score', (p_event.metadata ->> 'sentiment_score')::numeric,
+      'sentiment_label', p_event.metadata ->> 'sentiment_label',
+      'ai_summary', case when p_detail then p_event.metadata ->> 'ai_summary' end,
+      'transcript', case when p_detail then p_event.metadata ->> 'transcript' end,
+      'transcript_segments', case when p_detail then p_event.metadata -> 'transcript_segments' end,
+      'extracted_tasks', case when p_detail then p_event.metadata -> 'extracted_tasks' end,
+      'ai_errors', case when p_detail then p_event.metadata -> 'ai_errors' end,
+      'created_at', p_event.created_at,
+      'updated_at', p_event.updated_at
+    ))
+  $$;
+comment on function app_hidden.call_json(app_public.interaction_events, boolean) is 'A call as the REST API shows it; with p_detail, its AI results too. Never the Ringover recording URL.';
+
+create function app_hidden.like_pattern(p_text text) returns text
+  language sql immutable parallel safe
+  as $$ select '%' || replace(replace(replace(p_text, '\', '\\'), '%', '\%'), '_', '\_') || '%' $$;
+comment on function app_hidden.like_pattern(text) is 'A LIKE pattern matching the text anywhere, its own % and _ taken literally.';
+grant execute on function app_hidden.like_pattern(text) to ringside_staff;
+
+create function app_hidden.list_calls(
+  p_direction text,
+  p_call_type text,
+  p_contact_id uuid,
+  p_case_id uuid,
+  p_date_from timestamptz,
+  p_date_to timestamptz,
+  p_q text,
+  p_q_phone text,
+  p_limit integer,
+  p_offset integer
+)
+  returns table (total bigint, call jsonb)
+  language sql stable
+  set search_path = pg_catalog, pg_temp
+  as $$
+    with matching as (
+      select e
+      from app_public.interaction_events e
+      where e.tenant_id = app_hidden.current_tenant_id()
+        and e.event_type = 'CALL'
+        and (p_direction is null or e.direction = p_direction)
+        and (p_call_type is null or e.call_type = p_call_type)
+        and (p_contact_id is null or e.contact_id = p_contact_id)
+        and (p_case_id is null or e.case_id = p_case_id)
+        and (p_date_from is null or e.occurred_at >= p_date_from)
+        and (p_date_to is null or e.occurred_at < p_date_to)
+        and (p_q is null
+             or e.title ilike app_hidden.like_pattern(p_q)
+             or e.body ilike app_hidden.like_pattern(p_q)
+             or (p_q_phone is not null and e.metadata ->> 'external_number' = p_q_phone))
+    )
+    select count(*) over (), app_hidden.call_json(m.e, false)
+    from matching m
+    order by (m.e).occurred_at desc, (m.e).id desc
+    limit p_limit offset p_offset
+  $$;
+comment on function app_hidden.list_calls(text, text, uuid, uuid, timestamptz, timestamptz, text, text, integer, integer) is
+  'One page of the call history, newest first, with the total count of matching calls.';
+grant execute on function app_hidden.list_calls(text, text, uuid, uuid, timestamptz, timestamptz, text, text, integer, integer) to ringside_staff;
+grant execute on function app_hidden.call_json(app_public.interaction_events, boolean) to ringside_staff;
+
+create function app_hidden.call_stats(p_date_from timestamptz, p_date_to timestamptz)
+  returns jsonb
+  language sql stable
+  set search_path = pg_catalog, pg_temp
+  as $$
+    select jsonb_build_object(
+      'total', count(*),
+      'by_type', jsonb_build_object(
+        'answered', count(*) filter (where e.call_type = 'answered'),
+        'missed', count(*) filter (where e.call_type = 'missed'),
+        'voicemail', count(*) filter (where e.call_type = 'voicemail')),
+      'by_direction', jsonb_build_object(
+        'inbound', count(*) filter (where e.direction = 'inbound'),
+        'outbound', count(*) filter (where e.direction = 'outbound')),
+      -- Of the inbound calls that ended, the share someone picked up.
+      'answer_rate', round(
+        (count(*) filter (where e.direction = 'inbound' and e.call_type = 'answered'))::numeric
+        / nullif(count(*) filter (where e.direction = 'inbound' and e.call_type is not null), 0), 4),
+      'total_duration_seconds', coalesce(sum(e.duration_seconds), 0),
+      'average_duration_seconds', round(avg(e.duration_seconds) filter (where e.call_type = 'answered'), 1),
+      'sentiment', jsonb_build_object(
+        'positive', count(*) filter (where e.metadata ->> 'sentiment_label' = 'positive'),
+        'neutral', count(*) filter (where e.metadata ->> 'sentiment_label' = 'neutral'),
+        'negative', count(*) filter (where e.metadata ->> 'sentiment_label' = 'negative'),
+        'average_score', round(avg((e.metadata ->> 'sentiment_score')::numeric), 3))
+    )
+    from app_public.interaction_events e
+    where e.tenant_id = app_hidden.current_tenant_id()
+      and e.event_type = 'CALL'
+      and (p_date_from is null or e.occurred_at >= p_date_from)
+      and (p_date_to is null or e.occurred_at < p_date_to)
+  $$;
+comment on function app_hidden.call_stats(timestamptz, timestamptz) is 'Counts by type and direction, inbound answer rate, durations and sentiment over a period.';
+grant execute on function app_hidden.call_stats(timestamptz, timestamptz) to ringside_staff;
+
+create function app_hidden.get_call(p_id uuid)
+  returns jsonb
+  language sql stable
+  set search_path = pg_catalog, pg_temp
+  as $$
+    select app_hidden.call_json(e, true)
+    from app_public.interaction_events e
+    where e.tenant_id = app_hidden.current_tenant_id() and e.id = p_id and e.event_type = 'CALL'
+  $$;
+comment on function app_hidden.get_call(uuid) is 'One call with its AI results, or null.';
+grant execute on function app_hidden.get_call(uuid) to ringside_staff;
+
+create function app_hidden.call_recording_url(p_id uuid)
+  returns text
+  language sql stable
+  set search_path = pg_catalog, pg_temp
+  as $$
+    select e.metadata ->> 'recording_url'
+    from app_public.interaction_events e
+    where e.tenant_id = app_hidden.current_tenant_id() and e.id = p_id and e.event_type = 'CALL'
+  $$;
+comment on function app_hidden.call_recording_url(uuid) is 'Where Ringover keeps a call''s audio; read by the server to proxy it, never sent to a browser.';
+grant execute on function app_hidden.call_recording_url(uuid) to ringside_staff;

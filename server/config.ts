@@ -1,0 +1,59 @@
+// Configuration is read once, here, and validated: a bad setting stops the process at start-up with
+// its name, never halfway through a request.
+import { z } from 'zod';
+
+const optionalText = z
+  .string()
+  .transform((s) => s.trim())
+  .pipe(z.string())
+  .optional()
+  .transform((s) => (s ? s : undefined));
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  DATABASE_URL: optionalText,
+  /** Password of the runtime login roles (ringside_service, ringside_authenticator). */
+  DATABASE_APP_PASSWORD: optionalText,
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  PUBLIC_URL: optionalText,
+  JWT_SECRET: optionalText,
+  RINGOVER_WEBHOOK_SECRET: optionalText,
+  OPENAI_API_KEY: optionalText,
+  OPENAI_BASE_URL: optionalText,
+  TRANSCRIBE_MODEL: z.string().default('whisper-1'),
+  ANTHROPIC_API_KEY: optionalText,
+  ANTHROPIC_BASE_URL: optionalText,
+  SUMMARY_MODEL: z.string().default('claude-sonnet-4-5'),
+  SENTIMENT_PROVIDER: z.enum(['huggingface', 'llm']).default('huggingface'),
+  HF_API_TOKEN: optionalText,
+  HF_BASE_URL: z.string().default('https://router.huggingface.co/hf-inference/models'),
+  SENTIMENT_MODEL: z.string().default('cardiffnlp/twitter-xlm-roberta-base-sentiment'),
+  RECORDING_ALLOWED_HOSTS: z
+    .string()
+    .default('')
+    .transform((s) => s.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean)),
+  SSE_KEEPALIVE_MS: z.coerce.number().int().min(100).default(30_000),
+  WEBHOOK_RATE_LIMIT_PER_MIN: z.coerce.number().int().min(1).default(1000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DEMO: z
+    .enum(['0', '1', 'true', 'false'])
+    .default('1')
+    .transform((v) => v === '1' || v === 'true'),
+  DATA_DIR: z.string().default('.data'),
+});
+
+export type Config = z.infer<typeof schema>;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`Invalid configuration: ${problems}`);
+  }
+  const config = parsed.data;
+  if (config.NODE_ENV === 'production' && !config.JWT_SECRET) {
+    throw new Error('Invalid configuration: JWT_SECRET is required when NODE_ENV=production');
+  }
+  return config;
+}
