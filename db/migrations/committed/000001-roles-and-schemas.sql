@@ -1,5 +1,5 @@
 --! Previous: -
---! Hash: sha1:e602376158afcc09818a144426dcb7f790fcc25f
+--! Hash: sha1:e2ebeab47d301f7e594b0aedab6b9c3294a05be0
 --! Message: roles-and-schemas
 
 -- Why this shape: the database, not the server, decides who sees what.
@@ -35,13 +35,14 @@ $$;
 
 grant ringside_staff to ringside_authenticator;
 
+-- Extensions first: their functions keep PostgreSQL's default EXECUTE for everyone.
+create extension if not exists pgcrypto with schema public;
+create extension if not exists citext with schema public;
+
 -- Functions are not callable by everyone unless granted (PostgreSQL's default is EXECUTE to PUBLIC).
 alter default privileges revoke execute on functions from public;
 
 revoke all on schema public from public;
-
-create extension if not exists pgcrypto with schema public;
-create extension if not exists citext with schema public;
 
 create schema app_public;
 create schema app_hidden;

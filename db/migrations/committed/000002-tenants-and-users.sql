@@ -1,5 +1,5 @@
---! Previous: sha1:e602376158afcc09818a144426dcb7f790fcc25f
---! Hash: sha1:97a44f1c85068a27787043cac152eaa0857012af
+--! Previous: sha1:e2ebeab47d301f7e594b0aedab6b9c3294a05be0
+--! Hash: sha1:f993952e5d5fdb3d493c77e9aea239526b47e51c
 --! Message: tenants-and-users
 
 -- Why this shape: a tenant is a firm. Its public face (name, slug, region, language) lives in

@@ -1,5 +1,5 @@
---! Previous: sha1:97a44f1c85068a27787043cac152eaa0857012af
---! Hash: sha1:2b12d2142fb25b2d1fd1fb4b5e8f4f733992fe6c
+--! Previous: sha1:f993952e5d5fdb3d493c77e9aea239526b47e51c
+--! Hash: sha1:9914bb29647ba5e8b9e8fb1a7e208adb399aefff
 --! Message: contacts-and-cases
 
 -- Why this shape: calls are matched to contacts by phone number, and linked to one of the contact's

@@ -1,5 +1,5 @@
---! Previous: sha1:2b12d2142fb25b2d1fd1fb4b5e8f4f733992fe6c
---! Hash: sha1:f1ffafcde3cd80081f9b354c921fb6ed359d04c8
+--! Previous: sha1:9914bb29647ba5e8b9e8fb1a7e208adb399aefff
+--! Hash: sha1:27becbad13db6ee2ca8b9a7366eacac40302416a
 --! Message: timeline
 
 -- Why this shape: the case timeline is one table of interactions of every kind (calls now; notes,

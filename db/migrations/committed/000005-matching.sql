@@ -1,5 +1,5 @@
---! Previous: sha1:f1ffafcde3cd80081f9b354c921fb6ed359d04c8
---! Hash: sha1:75d2f7d70d20af9883406210bf13557e35ca69d6
+--! Previous: sha1:27becbad13db6ee2ca8b9a7366eacac40302416a
+--! Hash: sha1:177bb48b342cb4e72613e1fe02756f1527d5a5f7
 --! Message: matching
 
 -- Why this shape: the two rules that decide where a call lands, each a small function that can be

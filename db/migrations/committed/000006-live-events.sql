@@ -1,5 +1,5 @@
---! Previous: sha1:75d2f7d70d20af9883406210bf13557e35ca69d6
---! Hash: sha1:f89fb0023e23e723257b6cd645f1192d5e842693
+--! Previous: sha1:177bb48b342cb4e72613e1fe02756f1527d5a5f7
+--! Hash: sha1:c367262a4cc204fefc66440ecf4d9dda4dc48c1d
 --! Message: live-events
 
 -- Why this shape: whatever staff screens learn live is first a row, written in the same transaction

@@ -1,5 +1,5 @@
---! Previous: sha1:f89fb0023e23e723257b6cd645f1192d5e842693
---! Hash: sha1:62d6f90fff1171ccc0f08eb4778a9a21d02299a6
+--! Previous: sha1:c367262a4cc204fefc66440ecf4d9dda4dc48c1d
+--! Hash: sha1:f47806bed35e9feadb1241ec082cd59ab0175eb7
 --! Message: ingest
 
 -- Why this shape: Ringover describes one call in several deliveries (ringing, answered, hangup,

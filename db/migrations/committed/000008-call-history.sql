@@ -1,5 +1,5 @@
---! Previous: sha1:62d6f90fff1171ccc0f08eb4778a9a21d02299a6
---! Hash: sha1:42b1b7dfed351dde6c279e2459548cb4906a6da0
+--! Previous: sha1:f47806bed35e9feadb1241ec082cd59ab0175eb7
+--! Hash: sha1:83158f0be1142270330d6494ac8c48b43624b423
 --! Message: call-history
 
 -- Why this shape: the REST call history and stats are read as the staff role, so row-level security
