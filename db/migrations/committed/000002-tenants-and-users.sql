@@ -1,5 +1,5 @@
 --! Previous: sha1:e2ebeab47d301f7e594b0aedab6b9c3294a05be0
---! Hash: sha1:f993952e5d5fdb3d493c77e9aea239526b47e51c
+--! Hash: sha1:19b261296d98b77ce5a351f68c73283450278ad0
 --! Message: tenants-and-users
 
 -- Why this shape: a tenant is a firm. Its public face (name, slug, region, language) lives in
@@ -111,7 +111,8 @@ create function app_hidden.webhook_tenant(p_key text)
     from app_public.tenants t
     join app_private.tenant_secrets s on s.tenant_id = t.id
     where t.slug = p_key::citext
-       or (p_key ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' and t.id = p_key::uuid)
+       -- CASE, not AND: SQL does not promise to test the pattern before attempting the cast.
+       or t.id = case when p_key ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' then p_key::uuid end
   $$;
 comment on function app_hidden.webhook_tenant(text) is 'The tenant a webhook URL names (slug or id), with its current and previous secrets.';
 grant execute on function app_hidden.webhook_tenant(text) to ringside_service;

@@ -1,5 +1,5 @@
---! Previous: sha1:f993952e5d5fdb3d493c77e9aea239526b47e51c
---! Hash: sha1:9914bb29647ba5e8b9e8fb1a7e208adb399aefff
+--! Previous: sha1:19b261296d98b77ce5a351f68c73283450278ad0
+--! Hash: sha1:b3a26aa91c02a6badc11f9da12574a801f2ebc7d
 --! Message: contacts-and-cases
 
 -- Why this shape: calls are matched to contacts by phone number, and linked to one of the contact's

@@ -1,5 +1,5 @@
---! Previous: sha1:9914bb29647ba5e8b9e8fb1a7e208adb399aefff
---! Hash: sha1:27becbad13db6ee2ca8b9a7366eacac40302416a
+--! Previous: sha1:b3a26aa91c02a6badc11f9da12574a801f2ebc7d
+--! Hash: sha1:c31ab332d49d9570a6b82c57c0c7941ba8f0c4d1
 --! Message: timeline
 
 -- Why this shape: the case timeline is one table of interactions of every kind (calls now; notes,

@@ -1,5 +1,5 @@
---! Previous: sha1:27becbad13db6ee2ca8b9a7366eacac40302416a
---! Hash: sha1:177bb48b342cb4e72613e1fe02756f1527d5a5f7
+--! Previous: sha1:c31ab332d49d9570a6b82c57c0c7941ba8f0c4d1
+--! Hash: sha1:06f317b5d3335e64a63942ba753868168cef8772
 --! Message: matching
 
 -- Why this shape: the two rules that decide where a call lands, each a small function that can be

@@ -1,5 +1,5 @@
---! Previous: sha1:177bb48b342cb4e72613e1fe02756f1527d5a5f7
---! Hash: sha1:c367262a4cc204fefc66440ecf4d9dda4dc48c1d
+--! Previous: sha1:06f317b5d3335e64a63942ba753868168cef8772
+--! Hash: sha1:bcac373f9cf687b181d45f01e74346315505c7c2
 --! Message: live-events
 
 -- Why this shape: whatever staff screens learn live is first a row, written in the same transaction

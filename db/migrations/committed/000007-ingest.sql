@@ -1,5 +1,5 @@
---! Previous: sha1:c367262a4cc204fefc66440ecf4d9dda4dc48c1d
---! Hash: sha1:f47806bed35e9feadb1241ec082cd59ab0175eb7
+--! Previous: sha1:bcac373f9cf687b181d45f01e74346315505c7c2
+--! Hash: sha1:ae480e8c0f3f5894a796e3c99b94cb8b140cc7e6
 --! Message: ingest
 
 -- Why this shape: Ringover describes one call in several deliveries (ringing, answered, hangup,

@@ -1,5 +1,5 @@
---! Previous: sha1:f47806bed35e9feadb1241ec082cd59ab0175eb7
---! Hash: sha1:83158f0be1142270330d6494ac8c48b43624b423
+--! Previous: sha1:ae480e8c0f3f5894a796e3c99b94cb8b140cc7e6
+--! Hash: sha1:5c31ca68b8cae7a7ba8cf66b5d033f806826739b
 --! Message: call-history
 
 -- Why this shape: the REST call history and stats are read as the staff role, so row-level security

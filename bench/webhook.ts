@@ -1,0 +1,124 @@
+// Webhook acknowledgement: open-loop latency at fixed rates, peak throughput, and the ceiling of the
+// same SQL work driven straight at PostgreSQL (pgbench when installed, else a raw SQL loop), with the
+// ratio between the two. Every request is a distinct, correctly signed delivery that matches a contact
+// and links a case: the full path, not a fast reject.
+import { Worker } from 'node:worker_threads';
+import { createHmac, randomUUID } from 'node:crypto';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Agent, request } from 'node:http';
+import pg from 'pg';
+import { benchEnvironment, report, percentile, APP_PASSWORD } from './support/environment.ts';
+
+const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+const env = await benchEnvironment();
+const server = new Worker(new URL('./support/server-thread.ts', import.meta.url), {
+  workerData: { ownerUrl: env.ownerUrl, appPassword: APP_PASSWORD, env: { WEBHOOK_RATE_LIMIT_PER_MIN: '100000000' } },
+});
+const { url } = await new Promise<{ url: string }>((resolve) => server.once('message', resolve));
+const endpoint = `${url}/api/v1/webhooks/ringover/${env.tenant.slug}`;
+
+let sequence = 0;
+function delivery() {
+  sequence += 1;
+  const body = JSON.stringify({
+    resource: 'call', event: 'ringing', timestamp: Date.now() / 1000, attempt: 1,
+    data: { call_id: `bench-${sequence}-${randomUUID().slice(0, 8)}`, direction: 'inbound', start_time: Date.now() / 1000,
+      from_number: `32470${String(1 + (sequence % 1000)).padStart(6, '0')}`, to_number: '3222345678',
+      user: { user_id: '1', firstname: 'Claire', lastname: 'Martin', email: 'claire@example.be' } },
+  });
+  return { body, signature: createHmac('sha256', env.tenant.webhookSecret).update(body).digest('hex') };
+}
+function send(): Promise<number> {
+  const { body, signature } = delivery();
+  return new Promise((resolve, reject) => {
+    const req = request(endpoint, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-ringover-signature': signature } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+// Warm up connections, plans and JIT.
+for (let i = 0; i < 300; i++) await send();
+
+async function openLoop(rate: number, seconds: number) {
+  const latencies: number[] = [];
+  let errors = 0;
+  const interval = 1000 / rate;
+  const start = performance.now();
+  const pending: Promise<void>[] = [];
+  for (let i = 0; i < rate * seconds; i++) {
+    const due = start + i * interval;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    // Latency counts from when the request was due, so a stalled server is not hidden (no coordinated omission).
+    pending.push(send().then((status) => {
+      if (status !== 202) errors += 1;
+      latencies.push(performance.now() - due);
+    }));
+  }
+  await Promise.all(pending);
+  latencies.sort((a, b) => a - b);
+  for (const p of [50, 95, 99]) report(`webhook_ack_latency_p${p}`, percentile(latencies, p), 'ms', { rate_per_s: rate, requests: latencies.length, errors });
+}
+
+async function peak(concurrency: number, seconds: number) {
+  let done = 0;
+  let errors = 0;
+  const until = performance.now() + seconds * 1000;
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (performance.now() < until) {
+      if ((await send()) !== 202) errors += 1;
+      done += 1;
+    }
+  }));
+  return { perSecond: done / seconds, errors };
+}
+
+for (const rate of [100, 200, 400]) await openLoop(rate, 10);
+const best = { perSecond: 0, concurrency: 0, errors: 0 };
+for (const concurrency of [8, 16, 32]) {
+  const result = await peak(concurrency, 8);
+  if (result.perSecond > best.perSecond) Object.assign(best, result, { concurrency });
+}
+report('webhook_peak_throughput', best.perSecond, 'req/s', { concurrency: best.concurrency, errors: best.errors });
+
+// The ceiling: the same ingestion call, as the same role, with nothing in front of it.
+const facts = JSON.stringify({ direction: 'inbound', caller_number: '+32470000001', caller_e164: '+32470000001', caller_display: '+32 470 00 00 01', callee_number: '+3222345678', started_at: new Date().toISOString() });
+let ceiling: { perSecond: number; tool: string };
+const hasPgbench = spawnSync('pgbench', ['--version']).status === 0;
+if (hasPgbench) {
+  const dir = mkdtempSync(join(tmpdir(), 'ringside-pgbench-'));
+  const script = join(dir, 'ingest.sql');
+  writeFileSync(script, `select * from app_hidden.ingest_ringover_delivery('${env.tenant.id}', gen_random_uuid()::text, 'ringing', 1, null, '${facts}'::jsonb, '${facts.replace(/'/g, "''")}', '{}'::jsonb);\n`);
+  const best = { perSecond: 0, clients: 0 };
+  for (const clients of [8, 16]) {
+    const out = execFileSync('pgbench', ['-n', '-M', 'prepared', '-c', String(clients), '-j', '2', '-T', '8', '-f', script, env.serviceUrl], { encoding: 'utf8', env: { ...process.env } });
+    const tps = Number(/tps = ([\d.]+)/.exec(out)?.[1] ?? 0);
+    if (tps > best.perSecond) Object.assign(best, { perSecond: tps, clients });
+  }
+  ceiling = { perSecond: best.perSecond, tool: `pgbench (${best.clients} clients)` };
+} else {
+  const pool = new pg.Pool({ connectionString: env.serviceUrl, max: 16 });
+  let done = 0;
+  const until = performance.now() + 8000;
+  await Promise.all(Array.from({ length: 16 }, async () => {
+    while (performance.now() < until) {
+      await pool.query('select * from app_hidden.ingest_ringover_delivery($1, gen_random_uuid()::text, $2, 1, null, $3, $4, $5)', [env.tenant.id, 'ringing', facts, facts, {}]);
+      done += 1;
+    }
+  }));
+  await pool.end();
+  ceiling = { perSecond: done / 8, tool: 'raw SQL loop (16 connections)' };
+}
+report('webhook_sql_ceiling', ceiling.perSecond, 'tx/s', { tool: ceiling.tool });
+report('webhook_peak_to_ceiling_ratio', best.perSecond / ceiling.perSecond, 'ratio');
+
+server.postMessage('stop');
+await new Promise((r) => server.once('exit', r));
+await env.stop();

@@ -1,0 +1,124 @@
+// The HTTP application, as an ordered list of small installers. Each does one job; what it owns it
+// also closes (see `close`).
+import express, { type Express } from 'express';
+import { randomUUID } from 'node:crypto';
+import { pinoHttp } from 'pino-http';
+import type { Config } from './config.ts';
+import type { Logger } from './logger.ts';
+import { redactUrl } from './logger.ts';
+import type { DatabasePools } from './db/pools.ts';
+import { errorHandler, sendError } from './http/errors.ts';
+import { createMetrics, type Metrics } from './observability/metrics.ts';
+import { WebhookTenants } from './webhooks/tenants.ts';
+import { TenantRateLimiter } from './webhooks/rate-limit.ts';
+import { ringoverWebhookRouter } from './webhooks/ringover.ts';
+import { TokenService } from './auth/tokens.ts';
+import { authRouter } from './auth/routes.ts';
+import { requireStaff } from './auth/staff.ts';
+import { callsRouter } from './calls/routes.ts';
+import { RecordingProxy } from './calls/recording.ts';
+
+export interface AppContext {
+  config: Config;
+  logger: Logger;
+  pools: DatabasePools;
+  jwtSecret: string;
+  /** The URL this server is reached at, for messages that name it. */
+  publicUrl: () => string;
+}
+
+export interface App {
+  express: Express;
+  metrics: Metrics;
+  tokens: TokenService;
+  readiness: Map<string, () => boolean>;
+}
+
+export function createApp(ctx: AppContext): App {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  const metrics = createMetrics();
+  const tokens = new TokenService(ctx.jwtSecret);
+  const readiness = new Map<string, () => boolean>();
+
+  installRequestLogging(app, ctx, metrics);
+  installHealth(app, ctx, metrics, readiness);
+  app.use(
+    ringoverWebhookRouter({
+      pool: ctx.pools.service,
+      tenants: new WebhookTenants(ctx.pools.service, ctx.config.RINGOVER_WEBHOOK_SECRET),
+      rateLimiter: new TenantRateLimiter(ctx.config.WEBHOOK_RATE_LIMIT_PER_MIN),
+      logger: ctx.logger,
+      metrics: metrics.webhook,
+      publicUrl: ctx.publicUrl,
+    }),
+  );
+  app.use(authRouter({ pool: ctx.pools.service, tokens, secureCookies: ctx.config.NODE_ENV === 'production' }));
+  app.use('/api/v1/ringover', requireStaff(tokens));
+  app.use(callsRouter({ pool: ctx.pools.staff, recordings: new RecordingProxy(ctx.config.RECORDING_ALLOWED_HOSTS) }));
+  return { express: app, metrics, tokens, readiness };
+}
+
+/** The last installers: an unknown /api path is a JSON 404, and every error a JSON body. */
+export function installErrorHandling(app: Express, logger: Logger): void {
+  app.use('/api', (_req, res) => sendError(res, 404, 'not_found', 'No such endpoint.'));
+  app.use(errorHandler(logger));
+}
+
+function installRequestLogging(app: Express, ctx: AppContext, metrics: Metrics): void {
+  app.use(
+    pinoHttp({
+      logger: ctx.logger,
+      genReqId: (req, res) => {
+        const given = req.headers['x-request-id'];
+        const id = typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();
+        res.setHeader('x-request-id', id);
+        return id;
+      },
+      serializers: {
+        req: (req) => ({ id: req.id, method: req.method, url: redactUrl(req.url) }),
+        res: (res) => ({ statusCode: res.statusCode }),
+      },
+      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/metrics' },
+    }),
+  );
+  app.use((req, res, next) => {
+    if (!req.path.startsWith('/api/v1/webhooks/')) return next();
+    const stop = metrics.webhook.latency.startTimer();
+    res.on('finish', () => {
+      const status = String(res.statusCode);
+      stop({ status });
+      metrics.webhook.requests.inc({ status });
+    });
+    next();
+  });
+}
+
+function installHealth(app: Express, ctx: AppContext, metrics: Metrics, readiness: Map<string, () => boolean>): void {
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const checks: Record<string, boolean> = {};
+    try {
+      const { rows } = await ctx.pools.service.query(
+        `select exists (select from pg_catalog.pg_proc p join pg_catalog.pg_namespace n on n.oid = p.pronamespace
+                        where n.nspname = 'app_hidden' and p.proname = 'ingest_ringover_delivery') as migrated`,
+      );
+      checks.database = true;
+      checks.migrations = rows[0].migrated === true;
+    } catch {
+      checks.database = false;
+      checks.migrations = false;
+    }
+    for (const [name, check] of readiness) checks[name] = check();
+    const ready = Object.values(checks).every(Boolean);
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.setHeader('content-type', metrics.registry.contentType);
+    res.send(await metrics.registry.metrics());
+  });
+}

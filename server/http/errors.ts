@@ -1,0 +1,55 @@
+// Every error answer is `{error: {code, message, details?}}` with a stable code. Handlers throw
+// HttpError; anything else becomes a 500 whose details stay in the log.
+import type { ErrorRequestHandler, Response } from 'express';
+import type { Logger } from '../logger.ts';
+
+export class HttpError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly details: unknown;
+  readonly headers: Record<string, string>;
+  constructor(status: number, code: string, message: string, details?: unknown, headers: Record<string, string> = {}) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.details = details;
+    this.headers = headers;
+  }
+}
+
+export function sendError(res: Response, status: number, code: string, message: string, details?: unknown): void {
+  res.status(status).json({ error: details === undefined ? { code, message } : { code, message, details } });
+}
+
+/** Errors raised by body parsers (too large, malformed) carry a status and a type. */
+function parserError(error: unknown): HttpError | null {
+  const e = error as { type?: string; status?: number; expose?: boolean };
+  if (e?.type === 'entity.too.large') return new HttpError(413, 'payload_too_large', 'The request body is larger than 1 MiB.');
+  if (e?.type === 'entity.parse.failed') return new HttpError(400, 'invalid_json', 'The request body is not valid JSON.');
+  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500 && e.expose) {
+    return new HttpError(e.status, 'bad_request', (error as Error).message);
+  }
+  return null;
+}
+
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error, req, res, _next) => {
+    const known = error instanceof HttpError ? error : parserError(error);
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    if (known) {
+      for (const [name, value] of Object.entries(known.headers)) res.setHeader(name, value);
+      sendError(res, known.status, known.code, known.message, known.details);
+      return;
+    }
+    const connectionLost = ['ECONNREFUSED', '57P01', '57P03', '08006', '08001'].includes((error as { code?: string })?.code ?? '');
+    logger.error({ err: error, request_id: req.id }, 'request failed');
+    if (connectionLost) {
+      sendError(res, 503, 'unavailable', 'The database is unavailable; retry shortly.');
+    } else {
+      sendError(res, 500, 'internal', 'Something went wrong on our side; it has been logged.');
+    }
+  };
+}
