@@ -78,6 +78,7 @@ const callData = z.looseObject({
   duration_in_seconds: count.nullish(),
   record: url.nullish(),
   is_anonymous: z.boolean().nullish(),
+  user_id: text(64).nullish(),
   user: user.nullish(),
   ivr_data: z.looseObject({ number: text(64).nullish(), scenario_name: text(256).nullish(), ivr_name: text(256).nullish() }).nullish(),
   reason: text(128).nullish(),
@@ -160,7 +161,9 @@ function parseEnvelope(body: object): Result {
           ended_at: d.hangup_time,
           duration_seconds: d.duration_in_seconds,
           recording_url: d.record,
-          ringover_user: d.user ? facts({ id: d.user.user_id, name: name || undefined, email: d.user.email }) : undefined,
+          ringover_user: d.user
+            ? facts({ id: d.user.user_id ?? d.user_id, name: name || undefined, email: d.user.email })
+            : d.user_id ? { id: d.user_id } : undefined,
           ringover_uuid: d.id,
           channel_id: d.channel_id,
           ivr: d.ivr_data ? facts({ ...d.ivr_data }) : undefined,
