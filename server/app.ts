@@ -17,6 +17,7 @@ import { authRouter } from './auth/routes.ts';
 import { requireStaff } from './auth/staff.ts';
 import { callsRouter } from './calls/routes.ts';
 import { RecordingProxy } from './calls/recording.ts';
+import { installEventStream, type LiveRelay } from './live/stream.ts';
 
 export interface AppContext {
   config: Config;
@@ -32,6 +33,8 @@ export interface App {
   metrics: Metrics;
   tokens: TokenService;
   readiness: Map<string, () => boolean>;
+  /** The live-event relay: server.ts starts and stops it. */
+  live: LiveRelay;
 }
 
 export function createApp(ctx: AppContext): App {
@@ -57,7 +60,16 @@ export function createApp(ctx: AppContext): App {
   app.use(authRouter({ pool: ctx.pools.service, tokens, secureCookies: ctx.config.NODE_ENV === 'production' }));
   app.use('/api/v1/ringover', requireStaff(tokens));
   app.use(callsRouter({ pool: ctx.pools.staff, recordings: new RecordingProxy(ctx.config.RECORDING_ALLOWED_HOSTS) }));
-  return { express: app, metrics, tokens, readiness };
+  const live = installEventStream(app, {
+    serviceUrl: ctx.pools.serviceUrl,
+    pool: ctx.pools.service,
+    logger: ctx.logger,
+    metrics: metrics.live,
+    tokens,
+    keepaliveMs: ctx.config.SSE_KEEPALIVE_MS,
+    readiness,
+  });
+  return { express: app, metrics, tokens, readiness, live };
 }
 
 /** The last installers: an unknown /api path is a JSON 404, and every error a JSON body. */

@@ -44,12 +44,14 @@ export async function startServer(opts: {
   const { port } = server.address() as AddressInfo;
   const host = opts.config.HOST === '0.0.0.0' || opts.config.HOST === '::' ? 'localhost' : opts.config.HOST;
   url = `http://${host}:${port}`;
+  await app.live.start();
   return {
     url,
     app,
     pools,
     server,
     async close() {
+      await app.live.stop();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await pools.close();
