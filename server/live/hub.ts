@@ -30,7 +30,7 @@ const DEFAULT_MAX_BUFFERED_BYTES = 1024 * 1024;
 
 /** What the hub needs of an HTTP response. */
 export interface LiveSink {
-  write(chunk: string): boolean;
+  write(chunk: string | Buffer): boolean;
   readonly writableLength: number;
   end(): unknown;
   destroy(): unknown;
@@ -131,7 +131,7 @@ export class LiveHub {
     this.opts = opts;
     this.maxBufferedBytes = opts.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
     this.keepalive = setInterval(() => {
-      for (const sub of this.subscribers) if (!this.dropIfBacklogged(sub, 0)) this.write(sub, ': keepalive\n\n', false);
+      for (const sub of this.subscribers) if (!this.dropIfBacklogged(sub, 0)) this.write(sub, ': keepalive\n\n', 0);
     }, opts.keepaliveMs);
     this.keepalive.unref();
   }
@@ -154,7 +154,7 @@ export class LiveHub {
     // setTimeout holds at most 2^31-1 ms (24.8 days); tokens live hours.
     const ttl = Math.min(Math.max(0, expiresAt.getTime() - Date.now()), 2 ** 31 - 1);
     sub.expiry = setTimeout(() => {
-      this.write(sub, ': token expired\n\n', false);
+      this.write(sub, ': token expired\n\n', 0);
       this.unsubscribe(sub);
       sub.sink.end();
     }, ttl);
@@ -316,8 +316,7 @@ export class LiveHub {
     channel.joining.splice(channel.joining.indexOf(sub), 1);
     sub.state = 'active';
     channel.active.add(sub);
-    this.write(sub, formatEvent(from, 'connected', JSON.stringify(connected)), false);
-    for (const row of replay) this.write(sub, formatEvent(row.seq, row.type, row.data), true);
+    this.write(sub, formatEvent(from, 'connected', JSON.stringify(connected)) + replay.map((row) => formatEvent(row.seq, row.type, row.data)).join(''), replay.length);
     sub.cursor = cursor;
   }
 
@@ -346,18 +345,24 @@ export class LiveHub {
       // A stream still holding more than the bound from earlier rounds is not keeping up: drop it now,
       // before writing more. Within a round the buffer may exceed the bound by at most one round.
       for (const sub of channel.active) this.dropIfBacklogged(sub, events.length);
-      for (const row of events) {
-        if (row.seq <= channel.cursor) continue;
-        const chunk = formatEvent(row.seq, row.type, row.data);
-        for (const sub of channel.active) {
-          if (row.seq > sub.cursor) {
-            this.write(sub, chunk, true);
-            sub.cursor = row.seq;
-          }
+      const from = channel.cursor;
+      const fresh = events.filter((row) => row.seq > from);
+      if (fresh.length === 0) continue;
+      // Every stream of the channel is normally exactly at the channel's cursor: the round goes out
+      // as one write per stream (one syscall), formatted and encoded once.
+      const round = Buffer.from(fresh.map((row) => formatEvent(row.seq, row.type, row.data)).join(''));
+      const last = fresh[fresh.length - 1]!.seq;
+      for (const sub of channel.active) {
+        if (sub.cursor === from) this.write(sub, round, fresh.length);
+        else {
+          const own = fresh.filter((row) => row.seq > sub.cursor);
+          if (own.length > 0) this.write(sub, own.map((row) => formatEvent(row.seq, row.type, row.data)).join(''), own.length);
         }
-        channel.cursor = row.seq;
-        this.opts.metrics.deliveryLatency.observe(Math.max(0, Date.now() - row.created_ms) / 1000);
+        sub.cursor = Math.max(sub.cursor, last);
       }
+      channel.cursor = last;
+      const now = Date.now();
+      for (const row of fresh) this.opts.metrics.deliveryLatency.observe(Math.max(0, now - row.created_ms) / 1000);
       if (events.length >= READ_BATCH) {
         channel.dirty = true;
         this.work.add(channel);
@@ -365,10 +370,11 @@ export class LiveHub {
     }
   }
 
-  private write(sub: Subscriber, chunk: string, isEvent: boolean): void {
+  /** Writes `chunk`, which holds `events` events, never waiting for the client. */
+  private write(sub: Subscriber, chunk: string | Buffer, events: number): void {
     if (sub.state === 'closed') return;
     const flushed = sub.sink.write(chunk);
-    if (isEvent && (!flushed || sub.stuck > 0)) sub.stuck += 1;
+    if (!flushed || sub.stuck > 0) sub.stuck += events;
   }
 
   /** Disconnects a stream whose buffer is over the bound; `pending` events were about to be written. */

@@ -183,6 +183,38 @@ describe('resume', () => {
   });
 });
 
+describe('the replay window', () => {
+  it('replays at most the 1,000 most recent missed events, and says the rest was lost', async () => {
+    const t = await tenantWithUser();
+    await db.asOwnerFor(t.id, (c) =>
+      c.query(`select app_hidden.emit_live_event('call_event_updated', jsonb_build_object('call_id', 'w-' || n)) from generate_series(1, 1100) n`),
+    );
+    const stream = await open(await tokenFor(t), { lastEventId: '5' });
+    await stream.untilEvents(1000);
+    expect(json(stream.events[0])).toMatchObject({ resumed_from: 5, replayed: 1000, truncated: true, last_seq: 1100 });
+    expect(stream.events[0]!.id).toBe('100');
+    expect(stream.of()[0]!.id).toBe('101');
+    expect(stream.of().at(-1)!.id).toBe('1100');
+  });
+
+  it('replays nothing older than 24 hours, and prunes such events (only those)', async () => {
+    const t = await tenantWithUser();
+    for (let i = 0; i < 4; i++) await call(t.id, `old-${i}`);
+    await db.owner.query(`update app_private.live_events set created_at = now() - interval '25 hours' where tenant_id = $1 and seq <= 2`, [t.id]);
+    const stream = await open(await tokenFor(t), { lastEventId: '0' });
+    await stream.untilEvents(2);
+    expect(json(stream.events[0])).toMatchObject({ replayed: 2, truncated: true });
+    expect(stream.of().map((e) => e.id)).toEqual(['3', '4']);
+
+    const pruned = await server.app.live.prune();
+    expect(pruned).toBeGreaterThanOrEqual(2);
+    expect((await liveEvents(t.id)).map((e) => e.id)).toEqual(['3', '4']);
+    // The service role cannot delete events inside the window, even when it asks to.
+    const { rowCount } = await db.pools.service.query('delete from app_private.live_events where tenant_id = $1', [t.id]);
+    expect(rowCount).toBe(0);
+  });
+});
+
 describe('the listener', () => {
   it('loses nothing when its connection is killed mid-stream (pg_terminate_backend)', async () => {
     const t = await tenantWithUser();
