@@ -4,6 +4,7 @@
 import { migrate, Logger } from 'graphile-migrate';
 import pg from 'pg';
 import { fileURLToPath } from 'node:url';
+import { installWorkerSchema } from '../worker/schema.ts';
 
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../db/migrations', import.meta.url));
 export const LOGIN_ROLES = ['ringside_service', 'ringside_authenticator'] as const;
@@ -19,6 +20,8 @@ export async function migrateDatabase(
     migrationsFolder: MIGRATIONS_FOLDER,
     logger: new Logger(() => (level, message) => log(`[${level}] ${message}`)),
   });
+  // graphile-worker's queue, which our triggers add jobs to (see server/worker/schema.ts).
+  await installWorkerSchema(ownerUrl);
   const client = new pg.Client({ connectionString: ownerUrl });
   await client.connect();
   try {
