@@ -9,6 +9,7 @@ import { localSecrets } from './secrets.ts';
 import { seedDemo, DEMO_LOGIN, DEMO_TENANT_SLUG } from './demo/seed.ts';
 import { startServer } from './server.ts';
 import { installWebUi } from './web-ui.ts';
+import { startWorker } from './worker/runner.ts';
 
 const config = loadConfig();
 const logger = createLogger(config.LOG_LEVEL);
@@ -31,6 +32,9 @@ async function main() {
     extend: (app) => installWebUi(app.express, { dev: config.NODE_ENV === 'development' && process.env.npm_lifecycle_event === 'dev' }),
   });
   stops.unshift(server.close);
+  // The job worker (AI processing of recordings), as ringside_service; its metrics on the server's /metrics.
+  const worker = await startWorker({ config, serviceUrl: server.pools.serviceUrl, logger, registry: server.app.metrics.registry });
+  stops.unshift(worker.stop);
   if (database.embedded) {
     writeRuntime(config.DATA_DIR, { pid: process.pid, ownerUrl: database.ownerUrl, serverUrl: server.url });
     stops.unshift(async () => clearRuntime(config.DATA_DIR));

@@ -1,0 +1,241 @@
+// Task interaction_events__process_ai: a recorded call → transcript → summary and tasks → sentiment
+// → metadata → call_ai_completed. Queued by the database when a call gains a recording (000011).
+//
+// Each step records pending|processing|completed|failed|skipped in the call's metadata, and its error
+// in metadata.ai_errors[step]. A completed step is never redone by a later run (ai:reprocess --force
+// resets the statuses first); a missing API key skips its step with the reason; a transient failure
+// leaves the step pending and throws, so graphile-worker retries the job with backoff, resuming at
+// that step; a permanent failure (or the last attempt's) fails the step at once with the message.
+// Everything is written through SQL functions as ringside_service with the tenant set.
+import type { Task, JobHelpers } from 'graphile-worker';
+import OpenAI from 'openai';
+import Anthropic from '@anthropic-ai/sdk';
+import type pg from 'pg';
+import { z } from 'zod';
+import type { Config } from '../config.ts';
+import type { Logger } from '../logger.ts';
+import { asServiceFor } from '../db/transactions.ts';
+import type { WorkerSettings } from './settings.ts';
+import type { WorkerMetrics } from './metrics.ts';
+import { classify, transient, type StepError } from './errors.ts';
+import { downloadRecording, withTempDir } from './download.ts';
+import { sniffFile } from './audio.ts';
+import { transcribeRecording } from './transcribe.ts';
+import { summarizeCall, type CallContext } from './summarize.ts';
+import { classifySentiment } from './sentiment.ts';
+
+export const TASK = 'interaction_events__process_ai';
+
+const Payload = z.object({ tenant_id: z.uuid(), event_id: z.uuid() });
+
+type Step = 'transcript' | 'summary' | 'sentiment';
+type Status = 'pending' | 'processing' | 'completed' | 'failed' | 'skipped';
+type Outcome =
+  | { status: 'completed'; patch: Record<string, unknown>; also?: (client: pg.PoolClient) => Promise<void> }
+  | { status: 'skipped'; reason: string };
+
+export interface ProcessAiDeps {
+  config: Config;
+  settings: WorkerSettings;
+  /** The service-role pool (ringside_service). */
+  pool: pg.Pool;
+  logger: Logger;
+  metrics?: WorkerMetrics;
+  /** Where temporary recordings go (default: the OS temporary directory). */
+  tmpDir?: string;
+}
+
+// Two runs of one call never overlap (a job re-queued while the first still runs): a session lock
+// held for the run, released by PostgreSQL if the process dies.
+const CALL_LOCK_CLASS = 0x52494e48; // 'RINH'
+
+interface Context extends CallContext {
+  event_id: string;
+  tenant_id: string;
+  call_id: string | null;
+}
+
+export function processAiTask(deps: ProcessAiDeps): Task {
+  const { config, settings, pool } = deps;
+  const openai = config.OPENAI_API_KEY
+    ? new OpenAI({ apiKey: config.OPENAI_API_KEY, baseURL: config.OPENAI_BASE_URL, maxRetries: 0, timeout: settings.AI_REQUEST_TIMEOUT_MS })
+    : null;
+  const anthropic = config.ANTHROPIC_API_KEY
+    ? new Anthropic({ apiKey: config.ANTHROPIC_API_KEY, baseURL: config.ANTHROPIC_BASE_URL, maxRetries: 0, timeout: settings.AI_REQUEST_TIMEOUT_MS })
+    : null;
+
+  return async (rawPayload: unknown, helpers: JobHelpers) => {
+    const payload = Payload.safeParse(rawPayload);
+    if (!payload.success) {
+      helpers.logger.error(`ignoring a job with an invalid payload: ${payload.error.issues[0]?.message}`);
+      return;
+    }
+    const { tenant_id: tenantId, event_id: eventId } = payload.data;
+    const lock = await pool.connect();
+    try {
+      const { rows } = await lock.query('select pg_try_advisory_lock($1, hashtext($2)) as ok', [CALL_LOCK_CLASS, eventId]);
+      if (!rows[0].ok) throw transient('busy', 'another run for this call is in progress');
+      try {
+        await new CallRun(deps, openai, anthropic, helpers, tenantId, eventId).run();
+      } finally {
+        await lock.query('select pg_advisory_unlock($1, hashtext($2))', [CALL_LOCK_CLASS, eventId]);
+      }
+    } finally {
+      lock.release();
+    }
+  };
+}
+
+class CallRun {
+  private readonly deps: ProcessAiDeps;
+  private readonly openai: OpenAI | null;
+  private readonly anthropic: Anthropic | null;
+  private readonly helpers: JobHelpers;
+  private readonly tenantId: string;
+  private readonly eventId: string;
+  private metadata: Record<string, unknown> = {};
+  private changed = false;
+
+  constructor(deps: ProcessAiDeps, openai: OpenAI | null, anthropic: Anthropic | null, helpers: JobHelpers, tenantId: string, eventId: string) {
+    this.deps = deps;
+    this.openai = openai;
+    this.anthropic = anthropic;
+    this.helpers = helpers;
+    this.tenantId = tenantId;
+    this.eventId = eventId;
+  }
+
+  async run(): Promise<void> {
+    const ctx = await asServiceFor(this.deps.pool, this.tenantId, async (client) => {
+      const { rows } = await client.query('select app_hidden.call_ai_context($1) as ctx', [this.eventId]);
+      return rows[0]?.ctx as Context | null;
+    });
+    // Nothing to do: the call is gone, or has no recording (any more).
+    if (!ctx || typeof ctx.metadata.recording_url !== 'string') return;
+    this.metadata = ctx.metadata;
+    const { config } = this.deps;
+
+    await this.step('transcript', async () => {
+      if (!this.openai) return { status: 'skipped', reason: 'OPENAI_API_KEY is not set' };
+      const transcript = await withTempDir(async (dir) => {
+        const file = await downloadRecording(String(ctx.metadata.recording_url), dir, {
+          allowedHosts: config.RECORDING_ALLOWED_HOSTS,
+          maxBytes: this.deps.settings.RECORDING_MAX_BYTES,
+          timeoutMs: this.deps.settings.RECORDING_FETCH_TIMEOUT_MS,
+          signal: this.helpers.abortSignal,
+        });
+        const format = await sniffFile(file.path);
+        return transcribeRecording(this.openai!, { ...file, format }, {
+          model: config.TRANSCRIBE_MODEL,
+          language: ctx.language,
+          maxUploadBytes: this.deps.settings.TRANSCRIBE_MAX_UPLOAD_BYTES,
+          dir,
+          signal: this.helpers.abortSignal,
+        });
+      }, this.deps.tmpDir);
+      return {
+        status: 'completed',
+        patch: { transcript: transcript.text, transcript_segments: transcript.segments, ai_language: ctx.language },
+      };
+    });
+
+    const transcript = this.metadata.transcript_status === 'completed' ? String(this.metadata.transcript ?? '') : null;
+    const noTranscript = `no transcript (transcription ${this.metadata.transcript_status})`;
+    const llmSentiment = config.SENTIMENT_PROVIDER === 'llm';
+
+    await this.step('summary', async () => {
+      if (transcript === null) return { status: 'skipped', reason: noTranscript };
+      if (!this.anthropic) return { status: 'skipped', reason: 'ANTHROPIC_API_KEY is not set' };
+      if (!transcript.trim()) {
+        return { status: 'completed', patch: { ai_summary: '', extracted_tasks: [], tasks_generated: true } };
+      }
+      const result = await summarizeCall(this.anthropic, ctx, transcript, {
+        model: config.SUMMARY_MODEL,
+        withSentiment: llmSentiment && this.metadata.sentiment_status !== 'completed',
+        signal: this.helpers.abortSignal,
+      });
+      const patch: Record<string, unknown> = { ai_summary: result.summary, extracted_tasks: result.tasks, tasks_generated: true };
+      if (result.sentiment) {
+        // SENTIMENT_PROVIDER=llm: the sentiment came with the summary; its step completes with it.
+        Object.assign(patch, { sentiment_score: result.sentiment.score, sentiment_label: result.sentiment.label, sentiment_status: 'completed' });
+      }
+      return {
+        status: 'completed',
+        patch,
+        also: async (client) => {
+          await client.query('select app_hidden.save_call_tasks($1, $2)', [this.eventId, JSON.stringify(result.tasks)]);
+        },
+      };
+    });
+
+    await this.step('sentiment', async () => {
+      if (transcript === null) return { status: 'skipped', reason: noTranscript };
+      if (llmSentiment) {
+        // Reached only when the summary step did not give it.
+        return { status: 'skipped', reason: `SENTIMENT_PROVIDER=llm and the summary step is ${this.metadata.summary_status}` };
+      }
+      if (!config.HF_API_TOKEN) return { status: 'skipped', reason: 'HF_API_TOKEN is not set' };
+      if (!transcript.trim()) return { status: 'completed', patch: { sentiment_score: 0, sentiment_label: 'neutral' } };
+      const sentiment = await classifySentiment(transcript, {
+        baseUrl: config.HF_BASE_URL,
+        model: config.SENTIMENT_MODEL,
+        token: config.HF_API_TOKEN,
+        timeoutMs: this.deps.settings.AI_REQUEST_TIMEOUT_MS,
+        signal: this.helpers.abortSignal,
+      });
+      return { status: 'completed', patch: { sentiment_score: sentiment.score, sentiment_label: sentiment.label } };
+    });
+
+    if (this.changed) {
+      await asServiceFor(this.deps.pool, this.tenantId, (client) =>
+        client.query('select app_hidden.set_call_ai($1, $2), app_hidden.announce_call_ai($1)', [
+          this.eventId,
+          { ai_processed_at: new Date().toISOString() },
+        ]),
+      );
+    }
+  }
+
+  private async step(step: Step, body: () => Promise<Outcome>): Promise<void> {
+    const key = `${step}_status`;
+    if (this.metadata[key] === 'completed') return;
+    const { metrics } = this.deps;
+    const stopTimer = metrics?.stepDuration.startTimer({ step });
+    this.changed = true;
+    await this.write({ [key]: 'processing' });
+    try {
+      const outcome = await body();
+      if (outcome.status === 'skipped') {
+        await this.write({ [key]: 'skipped' }, { [step]: { status: 'skipped', message: outcome.reason, at: new Date().toISOString() } });
+      } else {
+        await this.write({ ...outcome.patch, [key]: 'completed' }, { [step]: null }, outcome.also);
+      }
+      metrics?.stepOutcomes.inc({ step, outcome: outcome.status, kind: outcome.status === 'skipped' ? 'skipped' : 'none' });
+    } catch (raw) {
+      const error: StepError = classify(providerOf(step), raw);
+      const { attempts, max_attempts: maxAttempts } = this.helpers.job;
+      const retrying = error.transient && attempts < maxAttempts;
+      const status: Status = retrying ? 'pending' : 'failed';
+      await this.write({ [key]: status }, {
+        [step]: { status, kind: error.kind, message: error.message, attempt: attempts, will_retry: retrying, at: new Date().toISOString() },
+      });
+      metrics?.stepOutcomes.inc({ step, outcome: retrying ? 'retry' : 'failed', kind: error.kind });
+      this.helpers.logger.warn(`${step} ${retrying ? 'will be retried' : 'failed'}: ${error.message}`, { step, kind: error.kind });
+      if (retrying) throw error;
+    } finally {
+      stopTimer?.();
+    }
+  }
+
+  private async write(patch: Record<string, unknown>, errors: Record<string, unknown> = {}, also?: (client: pg.PoolClient) => Promise<void>) {
+    this.metadata = await asServiceFor(this.deps.pool, this.tenantId, async (client) => {
+      const { rows } = await client.query('select app_hidden.set_call_ai($1, $2, $3) as metadata', [this.eventId, patch, errors]);
+      await also?.(client);
+      return rows[0].metadata ?? this.metadata;
+    });
+  }
+}
+
+function providerOf(step: Step): string {
+  return step === 'transcript' ? 'the transcription provider' : step === 'summary' ? 'the summary provider' : 'the sentiment provider';
+}
