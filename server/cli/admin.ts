@@ -7,18 +7,21 @@ import { openLocalDatabase } from '../db/local.ts';
 import { localSecrets } from '../secrets.ts';
 import { TokenService } from '../auth/tokens.ts';
 import { migrateDatabase } from '../db/migrate.ts';
+import { aiReprocess } from './ai-reprocess.ts';
 
 const USAGE = `usage:
   npm run admin -- tenant:create --name N [--slug S] [--region BE]
   npm run admin -- user:create --tenant T --email E --password P [--name N] [--role staff|admin]
   npm run admin -- token --tenant T --email E [--ttl SECONDS]
-  npm run admin -- webhook:rotate --tenant T`;
+  npm run admin -- webhook:rotate --tenant T
+  npm run admin -- ai:reprocess --call ID [--tenant T] [--force]`;
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
   options: {
     name: { type: 'string' }, slug: { type: 'string' }, region: { type: 'string' }, tenant: { type: 'string' },
     email: { type: 'string' }, password: { type: 'string' }, role: { type: 'string' }, ttl: { type: 'string' },
+    call: { type: 'string' }, force: { type: 'boolean' },
   },
 });
 
@@ -26,7 +29,8 @@ function fail(message: string): never {
   console.error(`${message}\n${USAGE}`);
   process.exit(2);
 }
-const need = (name: keyof typeof values) => values[name] ?? fail(`--${name} is required`);
+type TextOption = Exclude<keyof typeof values, 'force'>;
+const need = (name: TextOption): string => values[name] ?? fail(`--${name} is required`);
 
 function slugify(name: string): string {
   return name.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'tenant';
@@ -81,6 +85,11 @@ try {
       const tid = await tenantId(need('tenant'));
       const { rows } = await client.query('select app_private.rotate_webhook_secret($1) as secret', [tid]);
       console.log(JSON.stringify({ webhook_secret: rows[0].secret }));
+      break;
+    }
+    case 'ai:reprocess': {
+      const tenant = values.tenant ? await tenantId(values.tenant) : null;
+      console.log(JSON.stringify(await aiReprocess(client, { call: need('call'), tenantId: tenant, force: values.force === true })));
       break;
     }
     default:
