@@ -79,6 +79,8 @@ export interface LiveHubOptions {
   metrics: LiveMetrics;
   keepaliveMs: number;
   maxBufferedBytes?: number;
+  /** Brings the numbering of committed events up to date before a stream learns where it starts. */
+  beforeAdmit?: () => Promise<void>;
 }
 
 const COUNTERS_SQL = `
@@ -257,6 +259,7 @@ export class LiveHub {
   /** Where each new channel starts: its tenant's last committed seq. */
   private async initialise(channels: Channel[]): Promise<void> {
     if (channels.length === 0) return;
+    await this.opts.beforeAdmit?.();
     try {
       const { rows } = await this.opts.pool.query<{ tenant_id: string; last_seq: number }>(COUNTERS_SQL, [channels.map((c) => c.tenantId)]);
       const last = new Map(rows.map((r) => [r.tenant_id, Number(r.last_seq)]));

@@ -12,6 +12,8 @@ import type { Logger } from '../logger.ts';
 import type { LiveMetrics } from '../observability/metrics.ts';
 
 export const LIVE_CHANNEL = 'ringside_live';
+/** Committed events waiting for their number (see server/live/sequencer.ts). */
+export const PENDING_CHANNEL = 'ringside_live_pending';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface LiveListenerOptions {
@@ -19,6 +21,8 @@ export interface LiveListenerOptions {
   logger: Logger;
   metrics: LiveMetrics;
   onNotification: (tenantId: string, seq: number) => void;
+  /** A transaction committed live events that are not numbered yet. */
+  onPending: () => void;
   /** After each successful LISTEN, the first included: events may have been missed meanwhile. */
   onConnected: () => void;
   /** First and largest delay between reconnection attempts. */
@@ -65,6 +69,7 @@ export class LiveListener {
     client.on('error', (error) => this.lost(client, error));
     client.on('end', () => this.lost(client));
     client.on('notification', (message) => {
+      if (message.channel === PENDING_CHANNEL) return this.opts.onPending();
       if (message.channel !== LIVE_CHANNEL || !message.payload) return;
       const parsed = parseNotification(message.payload);
       if (parsed) this.opts.onNotification(parsed.tenantId, parsed.seq);
@@ -73,7 +78,7 @@ export class LiveListener {
     this.client = client;
     try {
       await client.connect();
-      await client.query(`listen ${LIVE_CHANNEL}`);
+      await client.query(`listen ${LIVE_CHANNEL}; listen ${PENDING_CHANNEL}`);
     } catch (error) {
       this.lost(client, error as Error);
       return;

@@ -16,6 +16,7 @@ import { HttpError } from '../http/errors.ts';
 import { tokenFrom } from '../auth/staff.ts';
 import type { TokenService } from '../auth/tokens.ts';
 import { LiveHub } from './hub.ts';
+import { LiveSequencer } from './sequencer.ts';
 import { LiveListener } from './listener.ts';
 
 export const STREAM_PATH = '/api/v1/events/stream';
@@ -27,6 +28,7 @@ const PRUNE_EVERY_MS = 10 * 60_000;
 export class LiveRelay {
   readonly hub: LiveHub;
   readonly listener: LiveListener;
+  readonly sequencer: LiveSequencer;
   private readonly pool: pg.Pool;
   private readonly logger: Logger;
   private pruneTimer: NodeJS.Timeout | null = null;
@@ -34,13 +36,19 @@ export class LiveRelay {
   constructor(deps: { serviceUrl: string; pool: pg.Pool; logger: Logger; metrics: LiveMetrics; keepaliveMs: number; maxBufferedBytes?: number }) {
     this.pool = deps.pool;
     this.logger = deps.logger;
-    this.hub = new LiveHub({ pool: deps.pool, logger: deps.logger, metrics: deps.metrics, keepaliveMs: deps.keepaliveMs, maxBufferedBytes: deps.maxBufferedBytes });
+    this.sequencer = new LiveSequencer(deps.pool, deps.logger);
+    this.hub = new LiveHub({
+      pool: deps.pool, logger: deps.logger, metrics: deps.metrics, keepaliveMs: deps.keepaliveMs, maxBufferedBytes: deps.maxBufferedBytes,
+      beforeAdmit: () => this.sequencer.run(),
+    });
     this.listener = new LiveListener({
       connectionString: deps.serviceUrl,
       logger: deps.logger,
       metrics: deps.metrics,
       onNotification: (tenantId, seq) => this.hub.notify(tenantId, seq),
-      onConnected: () => this.hub.resync(),
+      onPending: () => void this.sequencer.run(),
+      // Events committed while nobody listened may wait for their number: number them, then catch up.
+      onConnected: () => void this.sequencer.run().then(() => this.hub.resync()),
     });
   }
 

@@ -141,11 +141,16 @@ describe('ingest_ringover_delivery', () => {
     expect(anon.metadata.contact_match).toBe('anonymous');
   });
 
-  it('announces a ringing call, then its creation and updates, numbered in order', async () => {
+  it('announces a ringing call, then its creation and updates, numbered in order once committed', async () => {
     const fresh = await db.createTenant();
     const life = inboundLifecycle();
     await ingest(db.pools.service, fresh.id, 'live-1', 'ringing', life.ringing!);
     await ingest(db.pools.service, fresh.id, 'live-1', 'hangup', life.hangup!);
+    // Committed events are numbered afterwards, by a relay (000006-live-events.sql).
+    const unnumbered = await db.asOwnerFor(fresh.id, async (c) =>
+      (await c.query('select count(*)::int as n from app_private.live_events where tenant_id = $1 and seq is null', [fresh.id])).rows[0].n);
+    expect(unnumbered).toBe(3);
+    await db.pools.service.query('select * from app_hidden.sequence_live_events()');
     const events = await db.asOwnerFor(fresh.id, async (c) =>
       (await c.query('select seq, type, payload from app_private.live_events where tenant_id = $1 order by seq', [fresh.id])).rows);
     expect(events.map((e) => [Number(e.seq), e.type])).toEqual([

@@ -45,7 +45,10 @@ async function open(token: string, opts: { lastEventId?: string; via?: 'query' |
 function call(tenantId: string, callId: string, event = 'hangup') {
   return ingest(db.pools.service, tenantId, callId, event, { ...inboundLifecycle({ from: '+33612345678' }).hangup });
 }
+/** Numbers committed events now, as a relay does after each commit (000006-live-events.sql). */
+const numberEvents = () => db.pools.service.query('select * from app_hidden.sequence_live_events()');
 async function liveEvents(tenantId: string, afterSeq = 0) {
+  await numberEvents();
   const { rows } = await db.owner.query(
     'select seq, type, payload from app_private.live_events where tenant_id = $1 and seq > $2 order by seq',
     [tenantId, afterSeq],
@@ -200,6 +203,7 @@ describe('the replay window', () => {
   it('replays nothing older than 24 hours, and prunes such events (only those)', async () => {
     const t = await tenantWithUser();
     for (let i = 0; i < 4; i++) await call(t.id, `old-${i}`);
+    await numberEvents();
     await db.owner.query(`update app_private.live_events set created_at = now() - interval '25 hours' where tenant_id = $1 and seq <= 2`, [t.id]);
     const stream = await open(await tokenFor(t), { lastEventId: '0' });
     await stream.untilEvents(2);

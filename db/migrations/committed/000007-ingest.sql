@@ -1,5 +1,5 @@
---! Previous: sha1:bcac373f9cf687b181d45f01e74346315505c7c2
---! Hash: sha1:ae480e8c0f3f5894a796e3c99b94cb8b140cc7e6
+--! Previous: sha1:d4a789f32001bf0f85183efb7f74fae09b696651
+--! Hash: sha1:ebc13c5dd9db90191b0407c10b96cabcfc9a3f38
 --! Message: ingest
 
 -- Why this shape: Ringover describes one call in several deliveries (ringing, answered, hangup,

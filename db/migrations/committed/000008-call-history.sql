@@ -1,5 +1,5 @@
---! Previous: sha1:ae480e8c0f3f5894a796e3c99b94cb8b140cc7e6
---! Hash: sha1:5c31ca68b8cae7a7ba8cf66b5d033f806826739b
+--! Previous: sha1:ebc13c5dd9db90191b0407c10b96cabcfc9a3f38
+--! Hash: sha1:5c2d2b78d843aa9fb0e35ca475f032bcbc333517
 --! Message: call-history
 
 -- Why this shape: the REST call history and stats are read as the staff role, so row-level security

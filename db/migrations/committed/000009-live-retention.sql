@@ -1,5 +1,5 @@
---! Previous: sha1:5c31ca68b8cae7a7ba8cf66b5d033f806826739b
---! Hash: sha1:c9f0286c3748c8b42f270fe06bf1d6c722f4e20b
+--! Previous: sha1:5c2d2b78d843aa9fb0e35ca475f032bcbc333517
+--! Hash: sha1:292caf086765a1c4a3fd3b21655ab104d0b0988b
 --! Message: live-retention
 
 -- Why this shape: one listener per server process relays every tenant's live events (never one

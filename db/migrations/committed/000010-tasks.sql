@@ -1,5 +1,5 @@
---! Previous: sha1:c9f0286c3748c8b42f270fe06bf1d6c722f4e20b
---! Hash: sha1:33fecef7aba3bddd095bfdbcb8b1743e5be8f0fa
+--! Previous: sha1:292caf086765a1c4a3fd3b21655ab104d0b0988b
+--! Hash: sha1:e34f232375440e9ec71f19a1a47f260ae93add96
 --! Message: tasks
 
 -- Why this shape: follow-up tasks belong to a case (that is where staff look for them), and the ones

@@ -1,5 +1,5 @@
---! Previous: sha1:33fecef7aba3bddd095bfdbcb8b1743e5be8f0fa
---! Hash: sha1:0f330ff108f4feb0182af333b85e39744d11d366
+--! Previous: sha1:e34f232375440e9ec71f19a1a47f260ae93add96
+--! Hash: sha1:8dbc717ebcd310a3a2b8ab1fd0faccc2eeb1063a
 --! Message: ai-processing
 
 -- Why this shape: a call that gains a recording gets its AI job in the same transaction that stored

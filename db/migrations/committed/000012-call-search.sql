@@ -1,5 +1,5 @@
---! Previous: sha1:0f330ff108f4feb0182af333b85e39744d11d366
---! Hash: sha1:42c26506dbc2ae0cf67dfffb20edc6f872baed65
+--! Previous: sha1:8dbc717ebcd310a3a2b8ab1fd0faccc2eeb1063a
+--! Hash: sha1:e1d615743f2c6ce8ba9cc96147ccffcdb7d2666f
 --! Message: call-search
 
 -- Why this shape: staff search the call history for what was said ("succession", "acte"), so the
