@@ -46,6 +46,7 @@ export async function benchEnvironment(): Promise<BenchEnvironment> {
     [tenant.id],
   );
   await owner.query('commit');
+  await owner.query('analyze');
   await owner.end();
   return {
     cluster,

@@ -1,5 +1,5 @@
 --! Previous: sha1:c31ab332d49d9570a6b82c57c0c7941ba8f0c4d1
---! Hash: sha1:06f317b5d3335e64a63942ba753868168cef8772
+--! Hash: sha1:7331e5c5460059ad9bbad24c2295c6c63f86196f
 --! Message: matching
 
 -- Why this shape: the two rules that decide where a call lands, each a small function that can be
@@ -32,7 +32,11 @@ create function app_hidden.match_contact(p_phone_e164 text)
   as $$
     select ct.id, active.id, (count(*) over ())::integer
     from app_public.contacts ct
-    left join app_public.cases active on active.id = app_hidden.active_case_for_contact(ct.id)
+    -- Lateral, so each candidate's case is one primary-key lookup (a join on the function's result
+    -- would hash every case of the tenant).
+    left join lateral (
+      select k.id, k.opened_at from app_public.cases k where k.id = app_hidden.active_case_for_contact(ct.id)
+    ) active on true
     where ct.tenant_id = app_hidden.current_tenant_id()
       and ct.phone_e164 = p_phone_e164
     order by active.opened_at desc nulls last, ct.created_at, ct.id

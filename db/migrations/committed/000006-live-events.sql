@@ -1,5 +1,5 @@
---! Previous: sha1:06f317b5d3335e64a63942ba753868168cef8772
---! Hash: sha1:d4a789f32001bf0f85183efb7f74fae09b696651
+--! Previous: sha1:7331e5c5460059ad9bbad24c2295c6c63f86196f
+--! Hash: sha1:0bb7cfa5cd34ff8c71db340a41162bc2de94db06
 --! Message: live-events
 
 -- Why this shape: whatever staff screens learn live is first a row, written in the same transaction

@@ -1,5 +1,5 @@
---! Previous: sha1:d4a789f32001bf0f85183efb7f74fae09b696651
---! Hash: sha1:ebc13c5dd9db90191b0407c10b96cabcfc9a3f38
+--! Previous: sha1:0bb7cfa5cd34ff8c71db340a41162bc2de94db06
+--! Hash: sha1:7547d32de03706147165f33427d8b348715a2aad
 --! Message: ingest
 
 -- Why this shape: Ringover describes one call in several deliveries (ringing, answered, hangup,

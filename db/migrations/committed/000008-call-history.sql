@@ -1,5 +1,5 @@
---! Previous: sha1:ebc13c5dd9db90191b0407c10b96cabcfc9a3f38
---! Hash: sha1:5c2d2b78d843aa9fb0e35ca475f032bcbc333517
+--! Previous: sha1:7547d32de03706147165f33427d8b348715a2aad
+--! Hash: sha1:bbc969b61d32553e05c2af57b9241e7adf94f2ae
 --! Message: call-history
 
 -- Why this shape: the REST call history and stats are read as the staff role, so row-level security

@@ -1,5 +1,5 @@
---! Previous: sha1:5c2d2b78d843aa9fb0e35ca475f032bcbc333517
---! Hash: sha1:292caf086765a1c4a3fd3b21655ab104d0b0988b
+--! Previous: sha1:bbc969b61d32553e05c2af57b9241e7adf94f2ae
+--! Hash: sha1:c6a51256bf79513576c8c278d2ec7a5443af3c42
 --! Message: live-retention
 
 -- Why this shape: one listener per server process relays every tenant's live events (never one

@@ -1,5 +1,5 @@
---! Previous: sha1:292caf086765a1c4a3fd3b21655ab104d0b0988b
---! Hash: sha1:e34f232375440e9ec71f19a1a47f260ae93add96
+--! Previous: sha1:c6a51256bf79513576c8c278d2ec7a5443af3c42
+--! Hash: sha1:4e2bde509212e8dda9d72df1d161b2e12c015459
 --! Message: tasks
 
 -- Why this shape: follow-up tasks belong to a case (that is where staff look for them), and the ones

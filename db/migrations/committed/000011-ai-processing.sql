@@ -1,5 +1,5 @@
---! Previous: sha1:e34f232375440e9ec71f19a1a47f260ae93add96
---! Hash: sha1:8dbc717ebcd310a3a2b8ab1fd0faccc2eeb1063a
+--! Previous: sha1:4e2bde509212e8dda9d72df1d161b2e12c015459
+--! Hash: sha1:b8db5f10556e43577fa9a459125de6d26f40dcb2
 --! Message: ai-processing
 
 -- Why this shape: a call that gains a recording gets its AI job in the same transaction that stored

@@ -1,5 +1,5 @@
---! Previous: sha1:8dbc717ebcd310a3a2b8ab1fd0faccc2eeb1063a
---! Hash: sha1:e1d615743f2c6ce8ba9cc96147ccffcdb7d2666f
+--! Previous: sha1:b8db5f10556e43577fa9a459125de6d26f40dcb2
+--! Hash: sha1:4aaf842d2b5754ac69516a97c1024214360c7a75
 --! Message: call-search
 
 -- Why this shape: staff search the call history for what was said ("succession", "acte"), so the
