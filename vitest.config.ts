@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects: pure unit tests start nothing; integration tests share one PostgreSQL
-// (embedded unless TEST_DATABASE_URL is set), each file in a database of its own.
+// Three projects: pure unit tests start nothing; integration tests share one PostgreSQL
+// (embedded unless TEST_DATABASE_URL is set), each file in a database of its own; browser tests
+// drive Chromium against the real server.
 export default defineConfig({
   test: {
     projects: [
@@ -18,6 +19,17 @@ export default defineConfig({
           globalSetup: ['test/support/global-setup.ts'],
           testTimeout: 30_000,
           hookTimeout: 120_000,
+        },
+      },
+      {
+        // The staff UI in Chromium (Debian's, installed by chromium-setup when missing), against the
+        // real server entry point over a test database.
+        test: {
+          name: 'browser',
+          include: ['test/web/**/*.test.ts'],
+          globalSetup: ['test/support/global-setup.ts', 'test/web/chromium-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 180_000,
         },
       },
     ],

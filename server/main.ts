@@ -8,7 +8,7 @@ import { migrateDatabase, roleUrl } from './db/migrate.ts';
 import { localSecrets } from './secrets.ts';
 import { seedDemo, DEMO_LOGIN, DEMO_TENANT_SLUG } from './demo/seed.ts';
 import { startServer } from './server.ts';
-import { installWebUi } from './web-ui.ts';
+import { installWebUi, ensureWebBuild, type WebUi } from './web-ui.ts';
 import { startWorker } from './worker/runner.ts';
 
 const config = loadConfig();
@@ -23,15 +23,24 @@ async function main() {
 
   const demo = config.DEMO ? await seedDemo(database.ownerUrl, roleUrl(database.ownerUrl, 'ringside_service', secrets.appPassword)) : null;
 
+  // The staff UI: Vite's dev server under `npm run dev`, else the build (made now if missing or stale).
+  const devUi = config.NODE_ENV === 'development' && process.env.npm_lifecycle_event === 'dev';
+  if (!devUi) ensureWebBuild((line) => logger.info(line));
+  let webUi: WebUi | null = null;
+
   const server = await startServer({
     config,
     logger,
     ownerUrl: database.ownerUrl,
     appPassword: secrets.appPassword,
     jwtSecret: secrets.jwtSecret,
-    extend: (app) => installWebUi(app.express, { dev: config.NODE_ENV === 'development' && process.env.npm_lifecycle_event === 'dev' }),
+    extend: (app) => {
+      webUi = installWebUi(app.express, { dev: devUi, apiUrl: `http://localhost:${config.PORT}` });
+    },
   });
   stops.unshift(server.close);
+  const ui = webUi as WebUi | null;
+  if (ui) stops.unshift(ui.close);
   // The job worker (AI processing of recordings), as ringside_service; its metrics on the server's /metrics.
   const worker = await startWorker({ config, serviceUrl: server.pools.serviceUrl, logger, registry: server.app.metrics.registry });
   stops.unshift(worker.stop);
@@ -44,6 +53,7 @@ async function main() {
   const lines = [
     '',
     `ringside is running at ${server.url}`,
+    ...(ui?.devUrl ? [`  staff UI (Vite dev server, hot reload): ${ui.devUrl}`] : []),
     `  database:     ${shownDatabaseUrl}${database.embedded ? ' (embedded, data in .data/pg)' : ''}`,
   ];
   if (demo) {

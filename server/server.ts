@@ -6,6 +6,7 @@ import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
 import { createPools, type DatabasePools } from './db/pools.ts';
 import { createApp, installErrorHandling, type App } from './app.ts';
+import { installPostGraphile } from './graphql/install.ts';
 
 export interface RunningServer {
   url: string;
@@ -33,6 +34,12 @@ export async function startServer(opts: {
     jwtSecret: opts.jwtSecret,
     publicUrl: () => opts.config.PUBLIC_URL ?? url,
   });
+  const graphql = await installPostGraphile(app.express, {
+    staffPool: pools.staff,
+    servicePool: pools.service,
+    tokens: app.tokens,
+    development: opts.config.NODE_ENV === 'development',
+  });
   await opts.extend?.(app, pools);
   installErrorHandling(app.express, opts.logger);
   const server = createServer(app.express);
@@ -54,6 +61,7 @@ export async function startServer(opts: {
       await app.live.stop();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await graphql.release();
       await pools.close();
     },
   };

@@ -1,0 +1,103 @@
+// /graphql: PostGraphile 5 over app_public, mounted on the Express app (grafserv's Express adaptor).
+//
+// It connects through the staff pool, as ringside_authenticator, which can do nothing by itself; the
+// staff token (Bearer, session cookie or ?token=) becomes the transaction's pgSettings — role
+// ringside_staff, app.current_tenant, app.current_user — exactly what the REST routes set
+// (staffSettings), so row-level security isolates tenants here too. A request without a valid token
+// never reaches PostGraphile: it gets the same JSON 401 as the REST API.
+// Ruru (GraphiQL) is served at /graphiql in development only.
+import type { Express } from 'express';
+import type pg from 'pg';
+import { postgraphile, type PostGraphileInstance } from 'postgraphile';
+import { PostGraphileAmberPreset } from 'postgraphile/presets/amber';
+import { makePgService } from 'postgraphile/adaptors/pg';
+import { grafserv } from 'postgraphile/grafserv/express/v4';
+import type { CountryCode } from 'libphonenumber-js';
+import { requireStaff } from '../auth/staff.ts';
+import type { StaffToken, TokenService } from '../auth/tokens.ts';
+import { staffSettings } from '../db/transactions.ts';
+import { RingsideSchemaPlugin, smartTags } from './schema.ts';
+
+export const GRAPHQL_PATH = '/graphql';
+
+export interface GraphqlApi {
+  instance: PostGraphileInstance;
+  release(): Promise<void>;
+}
+
+declare global {
+  namespace Grafast {
+    interface Context {
+      ringsideRegion: CountryCode;
+      ringsideUserId: string;
+      ringsideTenantId: string;
+    }
+  }
+}
+
+/** The region each tenant's numbers are read in; it changes rarely, so it is cached a minute. */
+class TenantRegions {
+  private readonly pool: pg.Pool;
+  private readonly cache = new Map<string, { region: CountryCode; until: number }>();
+  constructor(pool: pg.Pool) {
+    this.pool = pool;
+  }
+  async get(tenantId: string): Promise<CountryCode> {
+    const hit = this.cache.get(tenantId);
+    if (hit && hit.until > Date.now()) return hit.region;
+    const { rows } = await this.pool.query<{ region: string }>('select region from app_public.tenants where id = $1', [tenantId]);
+    const region = (rows[0]?.region ?? 'BE') as CountryCode;
+    this.cache.set(tenantId, { region, until: Date.now() + 60_000 });
+    return region;
+  }
+}
+
+export async function installPostGraphile(
+  app: Express,
+  deps: { staffPool: pg.Pool; servicePool: pg.Pool; tokens: TokenService; development: boolean },
+): Promise<GraphqlApi> {
+  const regions = new TenantRegions(deps.servicePool);
+  const preset: GraphileConfig.Preset = {
+    extends: [PostGraphileAmberPreset],
+    plugins: [smartTags, RingsideSchemaPlugin],
+    pgServices: [makePgService({ pool: deps.staffPool, schemas: ['app_public'], pubsub: false })],
+    schema: {
+      // Errors a client cannot act on stay in the logs; SafeErrors (ours) are shown.
+      exportSchemaSDLPath: undefined,
+    },
+    grafserv: {
+      graphqlPath: GRAPHQL_PATH,
+      graphiql: deps.development,
+      graphiqlOnGraphQLGET: false,
+      websockets: false,
+    },
+    grafast: {
+      explain: deps.development,
+      async context(requestContext) {
+        const req = requestContext.expressv4?.req as (typeof requestContext.expressv4 & object)['req'] & { staff?: StaffToken } | undefined;
+        const staff = req?.staff;
+        if (!staff) {
+          // Only reachable if the route guard was bypassed: a role that can read nothing.
+          return { pgSettings: { role: 'ringside_authenticator' } };
+        }
+        return {
+          pgSettings: staffSettings(staff),
+          ringsideRegion: await regions.get(staff.tenantId),
+          ringsideUserId: staff.userId,
+          ringsideTenantId: staff.tenantId,
+        };
+      },
+    },
+  };
+  const instance = postgraphile(preset);
+  const serv = instance.createServ(grafserv);
+  app.use(GRAPHQL_PATH, requireStaff(deps.tokens));
+  await serv.addTo(app, null);
+  return {
+    instance,
+    async release() {
+      // Releases the grafserv instance too.
+      await instance.release();
+    },
+  };
+}
