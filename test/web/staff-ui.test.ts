@@ -201,4 +201,14 @@ describe('the staff UI in Chromium', () => {
     await page.locator(`[data-testid="call-row"][data-call-id="${missed.event_id}"]`).waitFor({ timeout: 10_000 });
     await shot('08-back-online');
   });
+
+  it('pops the caller and their case up while a call is still ringing', async () => {
+    const res = await sendWebhook(app.url, tenant.slug, tenant.webhookSecret, envelope('ringing', 'e2e-3', { answered_time: null, hangup_time: null, duration_in_seconds: null }));
+    expect(res.status).toBe(202);
+    const pop = page.getByTestId('screen-pop');
+    await pop.waitFor({ timeout: 10_000 });
+    expect(await pop.textContent()).toContain('Marie Dupont');
+    expect(await pop.textContent()).toContain('2026/042');
+    await shot('09-screen-pop');
+  });
 });
