@@ -45,6 +45,19 @@ export async function benchEnvironment(): Promise<BenchEnvironment> {
      select $1, c.id, ct.id from c join app_public.contacts ct on ct.last_name = split_part(c.reference, '/', 2)`,
     [tenant.id],
   );
+  // A tenant with history: 5,000 past calls and their deliveries, so that plans are those of a database in use.
+  await owner.query(
+    `insert into app_public.interaction_events (tenant_id, source, event_type, external_id, title, occurred_at, metadata)
+     select $1, 'RINGOVER', 'CALL', 'past-' || n, 'Appel ' || n, now() - make_interval(mins => n),
+            jsonb_build_object('call_id', 'past-' || n, 'direction', 'inbound', 'call_type', 'answered', 'duration_seconds', 60)
+       from generate_series(1, 5000) n`,
+    [tenant.id],
+  );
+  await owner.query(
+    `insert into app_private.webhook_deliveries (tenant_id, call_id, event, attempt, outcome, facts, raw_body)
+     select $1, 'past-' || n, 'hangup', 1, 'accepted', '{}', '{}' from generate_series(1, 5000) n`,
+    [tenant.id],
+  );
   await owner.query('commit');
   await owner.query('analyze');
   await owner.end();

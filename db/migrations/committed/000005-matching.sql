@@ -1,5 +1,5 @@
 --! Previous: sha1:c31ab332d49d9570a6b82c57c0c7941ba8f0c4d1
---! Hash: sha1:7331e5c5460059ad9bbad24c2295c6c63f86196f
+--! Hash: sha1:912762cfb23b954d7b5d213eba66812daa1cc089
 --! Message: matching
 
 -- Why this shape: the two rules that decide where a call lands, each a small function that can be
@@ -10,11 +10,13 @@
 --      The caller learns how many matched, so the entry can say the match was ambiguous.
 --   2. A contact's active case is their most recently opened case whose status is open or in_progress.
 
-create function app_hidden.active_case_for_contact(p_contact_id uuid)
-  returns uuid
+-- The rule itself, as a one-row set: joined laterally by match_contact (a LIMIT keeps the planner
+-- from flattening it into a hash of every case), and behind active_case_for_contact.
+create function app_hidden.active_case(p_contact_id uuid)
+  returns table (id uuid, opened_at timestamptz)
   language sql stable parallel safe
   as $$
-    select c.id
+    select c.id, c.opened_at
     from app_public.case_contacts cc
     join app_public.cases c on c.tenant_id = cc.tenant_id and c.id = cc.case_id
     where cc.tenant_id = app_hidden.current_tenant_id()
@@ -23,6 +25,13 @@ create function app_hidden.active_case_for_contact(p_contact_id uuid)
     order by c.opened_at desc, c.id desc
     limit 1
   $$;
+comment on function app_hidden.active_case(uuid) is 'The contact''s active case (most recently opened, status open or in_progress) with its opening time; no row when there is none.';
+grant execute on function app_hidden.active_case(uuid) to ringside_staff, ringside_service;
+
+create function app_hidden.active_case_for_contact(p_contact_id uuid)
+  returns uuid
+  language sql stable parallel safe
+  as $$ select a.id from app_hidden.active_case(p_contact_id) a $$;
 comment on function app_hidden.active_case_for_contact(uuid) is 'The contact''s most recently opened case with status open or in_progress, or null.';
 grant execute on function app_hidden.active_case_for_contact(uuid) to ringside_staff, ringside_service;
 
@@ -32,11 +41,7 @@ create function app_hidden.match_contact(p_phone_e164 text)
   as $$
     select ct.id, active.id, (count(*) over ())::integer
     from app_public.contacts ct
-    -- Lateral, so each candidate's case is one primary-key lookup (a join on the function's result
-    -- would hash every case of the tenant).
-    left join lateral (
-      select k.id, k.opened_at from app_public.cases k where k.id = app_hidden.active_case_for_contact(ct.id)
-    ) active on true
+    left join lateral app_hidden.active_case(ct.id) active on true
     where ct.tenant_id = app_hidden.current_tenant_id()
       and ct.phone_e164 = p_phone_e164
     order by active.opened_at desc nulls last, ct.created_at, ct.id

@@ -1,5 +1,5 @@
---! Previous: sha1:7331e5c5460059ad9bbad24c2295c6c63f86196f
---! Hash: sha1:0bb7cfa5cd34ff8c71db340a41162bc2de94db06
+--! Previous: sha1:912762cfb23b954d7b5d213eba66812daa1cc089
+--! Hash: sha1:098529cf350c11d4314c772905f80cb731c6287c
 --! Message: live-events
 
 -- Why this shape: whatever staff screens learn live is first a row, written in the same transaction

@@ -1,5 +1,5 @@
---! Previous: sha1:0bb7cfa5cd34ff8c71db340a41162bc2de94db06
---! Hash: sha1:7547d32de03706147165f33427d8b348715a2aad
+--! Previous: sha1:098529cf350c11d4314c772905f80cb731c6287c
+--! Hash: sha1:f521bf3ee5eb5bed33f23fcf7fcda9972fda3e8a
 --! Message: ingest
 
 -- Why this shape: Ringover describes one call in several deliveries (ringing, answered, hangup,
@@ -24,22 +24,23 @@ create table app_private.webhook_deliveries (
   raw_body text not null,
   headers jsonb not null default '{}',
   sent_at timestamptz,
-  received_at timestamptz not null default clock_timestamp(),
-  interaction_event_id uuid references app_public.interaction_events on delete set null
+  received_at timestamptz not null default clock_timestamp()
 );
 alter table app_private.webhook_deliveries enable row level security;
 alter table app_private.webhook_deliveries force row level security;
 create policy own_tenant on app_private.webhook_deliveries
   using (tenant_id = app_hidden.current_tenant_id());
-grant select, insert, update on app_private.webhook_deliveries to ringside_service;
+-- Append-only: what was received is never rewritten.
+grant select, insert on app_private.webhook_deliveries to ringside_service;
 
 -- A delivery is (tenant, call, event): the second accepted one is a duplicate.
 create unique index webhook_deliveries_once on app_private.webhook_deliveries (tenant_id, call_id, event)
   where outcome = 'accepted';
 create index webhook_deliveries_received_idx on app_private.webhook_deliveries (tenant_id, received_at desc);
-create index webhook_deliveries_entry_idx on app_private.webhook_deliveries (interaction_event_id);
 
 comment on table app_private.webhook_deliveries is 'Every verified Ringover delivery: raw body, headers that matter, normalized facts and outcome.';
+-- A delivery's timeline entry is the one whose external_id is its call_id: derived, not stored, so
+-- the hot path writes each delivery once.
 comment on column app_private.webhook_deliveries.facts is 'What the delivery says about its call, normalized by the server (times in ISO, numbers in E.164 where valid).';
 
 -- The order in which deliveries are trusted for a value several of them give: the later in a call's
@@ -226,8 +227,8 @@ begin
 
   if v_delivery_id is null then
     -- Already processed: keep the delivery for the record, change nothing, broadcast nothing.
-    insert into app_private.webhook_deliveries (tenant_id, call_id, event, attempt, outcome, reason, facts, raw_body, headers, sent_at, interaction_event_id)
-      values (p_tenant_id, p_call_id, p_event, p_attempt, 'duplicate', 'already processed', p_facts, p_raw_body, coalesce(p_headers, '{}'), p_sent_at, v_old.id)
+    insert into app_private.webhook_deliveries (tenant_id, call_id, event, attempt, outcome, reason, facts, raw_body, headers, sent_at)
+      values (p_tenant_id, p_call_id, p_event, p_attempt, 'duplicate', 'already processed', p_facts, p_raw_body, coalesce(p_headers, '{}'), p_sent_at)
       returning id into v_delivery_id;
     return query select 'duplicate'::text, v_delivery_id, v_old.id, v_old.contact_id, v_old.case_id,
       v_old.metadata ->> 'contact_match', v_old.call_type, v_old.direction, v_old.duration_seconds;
@@ -314,8 +315,6 @@ begin
   if p_event = 'ringing' and v_new.metadata ->> 'status' = 'ringing' then
     perform app_hidden.emit_live_event('call_ringing', app_hidden.call_summary(v_new));
   end if;
-
-  update app_private.webhook_deliveries d set interaction_event_id = v_new.id where d.id = v_delivery_id;
 
   return query select 'accepted'::text, v_delivery_id, v_new.id, v_new.contact_id, v_new.case_id,
     v_new.metadata ->> 'contact_match', v_new.call_type, v_new.direction, v_new.duration_seconds;

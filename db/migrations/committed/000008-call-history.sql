@@ -1,5 +1,5 @@
---! Previous: sha1:7547d32de03706147165f33427d8b348715a2aad
---! Hash: sha1:bbc969b61d32553e05c2af57b9241e7adf94f2ae
+--! Previous: sha1:f521bf3ee5eb5bed33f23fcf7fcda9972fda3e8a
+--! Hash: sha1:5bbfc60639e18a68f969c32ac45d64a280b00bdf
 --! Message: call-history
 
 -- Why this shape: the REST call history and stats are read as the staff role, so row-level security

@@ -1,5 +1,5 @@
---! Previous: sha1:bbc969b61d32553e05c2af57b9241e7adf94f2ae
---! Hash: sha1:c6a51256bf79513576c8c278d2ec7a5443af3c42
+--! Previous: sha1:5bbfc60639e18a68f969c32ac45d64a280b00bdf
+--! Hash: sha1:11933153e170e66981e337dde385c005eb305e04
 --! Message: live-retention
 
 -- Why this shape: one listener per server process relays every tenant's live events (never one

@@ -1,5 +1,5 @@
---! Previous: sha1:c6a51256bf79513576c8c278d2ec7a5443af3c42
---! Hash: sha1:4e2bde509212e8dda9d72df1d161b2e12c015459
+--! Previous: sha1:11933153e170e66981e337dde385c005eb305e04
+--! Hash: sha1:60d7798744ed1d912e07267fd38ed43de65b6154
 --! Message: tasks
 
 -- Why this shape: follow-up tasks belong to a case (that is where staff look for them), and the ones

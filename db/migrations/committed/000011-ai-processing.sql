@@ -1,5 +1,5 @@
---! Previous: sha1:4e2bde509212e8dda9d72df1d161b2e12c015459
---! Hash: sha1:b8db5f10556e43577fa9a459125de6d26f40dcb2
+--! Previous: sha1:60d7798744ed1d912e07267fd38ed43de65b6154
+--! Hash: sha1:e85001c8316f9f5034bf926bd4079f830ebd31c6
 --! Message: ai-processing
 
 -- Why this shape: a call that gains a recording gets its AI job in the same transaction that stored

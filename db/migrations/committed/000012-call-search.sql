@@ -1,5 +1,5 @@
---! Previous: sha1:b8db5f10556e43577fa9a459125de6d26f40dcb2
---! Hash: sha1:4aaf842d2b5754ac69516a97c1024214360c7a75
+--! Previous: sha1:e85001c8316f9f5034bf926bd4079f830ebd31c6
+--! Hash: sha1:4e6e6bb4fb0e58eba8348a0c59943be64da9e63d
 --! Message: call-search
 
 -- Why this shape: staff search the call history for what was said ("succession", "acte"), so the
