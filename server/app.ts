@@ -12,6 +12,7 @@ import { createMetrics, type Metrics } from './observability/metrics.ts';
 import { WebhookTenants } from './webhooks/tenants.ts';
 import { TenantRateLimiter } from './webhooks/rate-limit.ts';
 import { ringoverWebhookRouter } from './webhooks/ringover.ts';
+import { LiveWaker } from './live/wake.ts';
 import { TokenService } from './auth/tokens.ts';
 import { authRouter } from './auth/routes.ts';
 import { requireStaff } from './auth/staff.ts';
@@ -54,6 +55,7 @@ export function createApp(ctx: AppContext): App {
       rateLimiter: new TenantRateLimiter(ctx.config.WEBHOOK_RATE_LIMIT_PER_MIN),
       logger: ctx.logger,
       metrics: metrics.webhook,
+      liveWaker: new LiveWaker(ctx.pools.service, ctx.logger),
       publicUrl: ctx.publicUrl,
     }),
   );

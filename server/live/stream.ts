@@ -23,6 +23,8 @@ export const STREAM_PATH = '/api/v1/events/stream';
 /** How long EventSource waits before reconnecting (sent as `retry:`). */
 const RETRY_MS = 2000;
 const PRUNE_EVERY_MS = 10 * 60_000;
+/** Events whose writer died before waking the relays are numbered by this sweep. */
+const SWEEP_EVERY_MS = 1_000;
 
 /** The listener, the hub and the housekeeping of one process, started and stopped together. */
 export class LiveRelay {
@@ -32,6 +34,7 @@ export class LiveRelay {
   private readonly pool: pg.Pool;
   private readonly logger: Logger;
   private pruneTimer: NodeJS.Timeout | null = null;
+  private sweepTimer: NodeJS.Timeout | null = null;
 
   constructor(deps: { serviceUrl: string; pool: pg.Pool; logger: Logger; metrics: LiveMetrics; keepaliveMs: number; maxBufferedBytes?: number }) {
     this.pool = deps.pool;
@@ -57,6 +60,8 @@ export class LiveRelay {
     await this.listener.start();
     this.pruneTimer = setInterval(() => void this.prune(), PRUNE_EVERY_MS);
     this.pruneTimer.unref();
+    this.sweepTimer = setInterval(() => void this.sequencer.run(), SWEEP_EVERY_MS);
+    this.sweepTimer.unref();
   }
 
   ready(): boolean {
@@ -66,6 +71,7 @@ export class LiveRelay {
   /** Ends every stream and the LISTEN connection. */
   async stop(): Promise<void> {
     if (this.pruneTimer) clearInterval(this.pruneTimer);
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
     this.hub.close();
     await this.listener.stop();
   }

@@ -1,6 +1,7 @@
 // POST /api/v1/webhooks/ringover[/:tenant] — the whole path of a Ringover delivery, from request to
 // commit, in the order it happens:
-//   tenant → content type → body (≤ 1 MiB) → signature → JSON → schema → rate → numbers → one SQL call.
+//   tenant → content type → body (≤ 1 MiB) → signature → JSON → schema → rate → numbers → one SQL call
+//   → after its commit, a wake-up for the live relays.
 // Nothing is stored before the signature is verified; everything verified and well-formed is stored
 // before it is acted on (the inbox row is written by the same SQL call that acts on it).
 import express, { type Request, type Response, type Router } from 'express';
@@ -13,6 +14,7 @@ import { databaseFacts } from './facts.ts';
 import type { WebhookTenants, WebhookTenant } from './tenants.ts';
 import type { TenantRateLimiter } from './rate-limit.ts';
 import type { WebhookMetrics } from '../observability/metrics.ts';
+import type { LiveWaker } from '../live/wake.ts';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 const BASE_PATH = '/api/v1/webhooks/ringover';
@@ -23,6 +25,7 @@ interface Dependencies {
   rateLimiter: TenantRateLimiter;
   logger: Logger;
   metrics: WebhookMetrics;
+  liveWaker: LiveWaker;
   publicUrl: () => string;
 }
 
@@ -125,6 +128,7 @@ async function handleDelivery(req: WebhookRequest, res: Response, deps: Dependen
     [tenant.id, delivery.callId, delivery.event, delivery.attempt, delivery.sentAt, databaseFacts(delivery.facts, tenant.region), text, headers],
   );
   const result = rows[0];
+  if (result.status === 'accepted') deps.liveWaker.wake(tenant.id);
   const latencyMs = Math.round((performance.now() - started) * 100) / 100;
   deps.logger.info(
     {

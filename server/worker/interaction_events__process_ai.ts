@@ -193,6 +193,8 @@ class CallRun {
           { ai_processed_at: new Date().toISOString() },
         ]),
       );
+      // After the commit, in a statement of its own (see 000006-live-events.sql).
+      await this.deps.pool.query('select app_hidden.wake_live_relays($1)', [[this.tenantId]]);
     }
   }
 

@@ -1,4 +1,5 @@
-// Calls the ingestion function exactly as the webhook handler does: as ringside_service, one statement.
+// Calls the ingestion function exactly as the webhook handler does: as ringside_service, one statement,
+// then the wake-up of the live relays.
 import type pg from 'pg';
 
 export interface IngestResult {
@@ -25,6 +26,8 @@ export async function ingest(
     'select * from app_hidden.ingest_ringover_delivery($1, $2, $3, $4, $5, $6, $7, $8)',
     [tenantId, callId, event, opts.attempt ?? 1, opts.sentAt ?? null, facts, opts.rawBody ?? JSON.stringify(facts), { 'content-type': 'application/json' }],
   );
+  // As the webhook handler does once the delivery is committed: wake the live relays.
+  if (rows[0].status === 'accepted') await service.query('select app_hidden.wake_live_relays($1::uuid[])', [[tenantId]]);
   return rows[0];
 }
 

@@ -1,5 +1,5 @@
---! Previous: sha1:098529cf350c11d4314c772905f80cb731c6287c
---! Hash: sha1:f521bf3ee5eb5bed33f23fcf7fcda9972fda3e8a
+--! Previous: sha1:4cd4df88da35915ac0edbf03d925ee4e1fc47ab2
+--! Hash: sha1:62534fd60f71b119e09bd51766d8191a5ebd11d7
 --! Message: ingest
 
 -- Why this shape: Ringover describes one call in several deliveries (ringing, answered, hangup,

@@ -1,5 +1,5 @@
---! Previous: sha1:f521bf3ee5eb5bed33f23fcf7fcda9972fda3e8a
---! Hash: sha1:5bbfc60639e18a68f969c32ac45d64a280b00bdf
+--! Previous: sha1:62534fd60f71b119e09bd51766d8191a5ebd11d7
+--! Hash: sha1:f119c10d55219d9ea884dc6d341069da1519ac4c
 --! Message: call-history
 
 -- Why this shape: the REST call history and stats are read as the staff role, so row-level security

@@ -1,5 +1,5 @@
---! Previous: sha1:5bbfc60639e18a68f969c32ac45d64a280b00bdf
---! Hash: sha1:11933153e170e66981e337dde385c005eb305e04
+--! Previous: sha1:f119c10d55219d9ea884dc6d341069da1519ac4c
+--! Hash: sha1:30b66f04c2902f47d744b767c0f75a6b76f84bd3
 --! Message: live-retention
 
 -- Why this shape: one listener per server process relays every tenant's live events (never one

@@ -1,5 +1,5 @@
---! Previous: sha1:11933153e170e66981e337dde385c005eb305e04
---! Hash: sha1:60d7798744ed1d912e07267fd38ed43de65b6154
+--! Previous: sha1:30b66f04c2902f47d744b767c0f75a6b76f84bd3
+--! Hash: sha1:24eb972a20dd0c2b7033756dcef017234afff49c
 --! Message: tasks
 
 -- Why this shape: follow-up tasks belong to a case (that is where staff look for them), and the ones

@@ -1,5 +1,5 @@
---! Previous: sha1:60d7798744ed1d912e07267fd38ed43de65b6154
---! Hash: sha1:e85001c8316f9f5034bf926bd4079f830ebd31c6
+--! Previous: sha1:24eb972a20dd0c2b7033756dcef017234afff49c
+--! Hash: sha1:a6a5ce8f985984cb9799c72d74531fe83190ae28
 --! Message: ai-processing
 
 -- Why this shape: a call that gains a recording gets its AI job in the same transaction that stored

@@ -1,5 +1,5 @@
---! Previous: sha1:e85001c8316f9f5034bf926bd4079f830ebd31c6
---! Hash: sha1:4e6e6bb4fb0e58eba8348a0c59943be64da9e63d
+--! Previous: sha1:a6a5ce8f985984cb9799c72d74531fe83190ae28
+--! Hash: sha1:7e5da7ab25691d527c405c1ec50716ae2c8ccda6
 --! Message: call-search
 
 -- Why this shape: staff search the call history for what was said ("succession", "acte"), so the
