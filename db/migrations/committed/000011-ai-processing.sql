@@ -1,5 +1,5 @@
 --! Previous: sha1:24eb972a20dd0c2b7033756dcef017234afff49c
---! Hash: sha1:a6a5ce8f985984cb9799c72d74531fe83190ae28
+--! Hash: sha1:2d76e69871c75cc6c257696bd3a337f969d00cd7
 --! Message: ai-processing
 
 -- Why this shape: a call that gains a recording gets its AI job in the same transaction that stored
@@ -17,14 +17,21 @@
 -- overwrite each other: ingestion rebuilds metadata as `old metadata || call state`, keeping the AI
 -- keys; the worker adds its keys to whatever metadata is current.
 
+-- The one rule both triggers below follow: a call gains a recording when its recording URL appears or changes.
+create function app_hidden.gains_recording(p_old jsonb, p_new jsonb) returns boolean
+  language sql immutable parallel safe
+  as $$ select p_new ? 'recording_url' and (p_old ->> 'recording_url') is distinct from (p_new ->> 'recording_url') $$;
+comment on function app_hidden.gains_recording(jsonb, jsonb) is 'True when metadata p_new has a recording URL that p_old (null for a new row) did not have.';
+grant execute on function app_hidden.gains_recording(jsonb, jsonb) to ringside_service, ringside_staff;
+
 -- Statuses are visible as soon as the recording is known.
 create function app_hidden.tg_interaction_events__ai_pending() returns trigger
   language plpgsql volatile
   set search_path = pg_catalog, pg_temp
   as $$
 begin
-  if new.event_type = 'CALL' and new.metadata ? 'recording_url'
-     and (tg_op = 'INSERT' or (old.metadata ->> 'recording_url') is distinct from (new.metadata ->> 'recording_url')) then
+  if new.event_type = 'CALL'
+     and app_hidden.gains_recording(case when tg_op = 'UPDATE' then old.metadata end, new.metadata) then
     -- Existing keys win: a step already done stays done.
     new.metadata := jsonb_build_object('transcript_status', 'pending', 'summary_status', 'pending', 'sentiment_status', 'pending')
                     || new.metadata;
@@ -39,8 +46,8 @@ create function app_hidden.tg_interaction_events__enqueue_ai() returns trigger
   set search_path = pg_catalog, pg_temp
   as $$
 begin
-  if new.event_type = 'CALL' and new.metadata ? 'recording_url'
-     and (tg_op = 'INSERT' or (old.metadata ->> 'recording_url') is distinct from (new.metadata ->> 'recording_url')) then
+  if new.event_type = 'CALL'
+     and app_hidden.gains_recording(case when tg_op = 'UPDATE' then old.metadata end, new.metadata) then
     perform app_hidden.enqueue_call_ai(new.tenant_id, new.id);
   end if;
   return null;

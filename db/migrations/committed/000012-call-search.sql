@@ -1,5 +1,5 @@
---! Previous: sha1:a6a5ce8f985984cb9799c72d74531fe83190ae28
---! Hash: sha1:7e5da7ab25691d527c405c1ec50716ae2c8ccda6
+--! Previous: sha1:2d76e69871c75cc6c257696bd3a337f969d00cd7
+--! Hash: sha1:abdee42f41f048f13b58985a3f5b99e98a999c91
 --! Message: call-search
 
 -- Why this shape: staff search the call history for what was said ("succession", "acte"), so the
