@@ -14,6 +14,14 @@ export const CALL_EVENTS = [
 ] as const;
 export type CallEvent = (typeof CALL_EVENTS)[number];
 
+/**
+ * Events that annotate a call after the fact (staff tagging or commenting in Ringover). Each is stored
+ * as `<event>:<digest of its timestamp and content>`: the inbox dedups on (tenant, call, event), and a
+ * second tags_updated with other tags (staff edited again) is a new fact, not a retry of the first.
+ */
+export const ANNOTATION_EVENTS = ['tags_updated', 'comments_updated', 'aftercall'] as const;
+export type AnnotationEvent = (typeof ANNOTATION_EVENTS)[number];
+
 /** What one delivery says about its call. Every field is optional: a delivery tells only what it knows. */
 export interface CallFacts {
   direction?: 'inbound' | 'outbound';
@@ -37,14 +45,21 @@ export interface CallFacts {
   ivr?: { scenario_name?: string; ivr_name?: string; number?: string };
   /** Ringover's reason for a missed call (`no_answer`, ...). */
   missed_reason?: string;
+  /** Ringover's answering-machine verdict (`HUMAN`, `MACHINE`...), kept for support. */
+  answering_machine_detection?: string;
+  /** The names of the call's Ringover tags, as staff last set them ([] when they removed them all). */
+  tags?: string[];
+  /** The call's Ringover comment, as staff last wrote it ("" when they cleared it). */
+  comments?: string;
 }
 
 export type ParsedDelivery =
   | {
       kind: 'call';
-      /** Ringover's call id, always as text. */
+      /** Ringover's call id, always as its exact decimal text. */
       callId: string;
-      event: CallEvent;
+      /** A CallEvent, or `<AnnotationEvent>:<digest>` (see ANNOTATION_EVENTS). */
+      event: CallEvent | `${AnnotationEvent}:${string}`;
       /** `attempt` from the envelope (1 when absent). */
       attempt: number;
       /** When Ringover says the event happened (envelope `timestamp`), ISO; null when absent. */
@@ -57,4 +72,12 @@ export type ParsedDelivery =
       reason: string;
       callId: string | null;
       event: string;
+    }
+  | {
+      /** Ringover's Contact Call question: who is this number? Answered, never stored. */
+      kind: 'contact';
+      callId: string | null;
+      direction?: 'inbound' | 'outbound';
+      from_number_raw?: string;
+      to_number_raw?: string;
     };
