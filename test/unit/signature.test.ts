@@ -1,14 +1,14 @@
 import { describe, it, expect } from 'vitest';
 import { createHmac } from 'node:crypto';
 import { SignJWT, UnsecuredJWT } from 'jose';
-import { signHmac, signJwt, verifyRingoverSignature } from '../../server/webhooks/signature.ts';
+import { signHmac, signJwt, signRingoverJwt, verifyRingoverSignature, type SignatureHeaders } from '../../server/webhooks/signature.ts';
 
 const secret = 'tenant-secret-0123456789abcdef';
 const previous = 'previous-secret-0123456789abcdef';
 const wrong = 'wrong-secret-0123456789abcdef';
 const body = Buffer.from('{"resource":"call","event":"ringing","data":{"call_id":"1"}}');
 const key = (s: string) => new TextEncoder().encode(s);
-const verify = (headers: { hmac?: string; jwt?: string }, secrets = [secret], raw = body) => verifyRingoverSignature(headers, raw, secrets);
+const verify = (headers: SignatureHeaders, secrets = [secret], raw = body) => verifyRingoverSignature(headers, raw, secrets);
 
 describe('X-Ringover-Signature (HMAC-SHA256 of the raw body)', () => {
   it('accepts the lower-case hex digest of the body', async () => {
@@ -109,6 +109,47 @@ describe('X-Ringover-Webhook-Signature (JWT, HS512)', () => {
     const unsigned = `${Buffer.from('{"alg":"HS512"}').toString('base64url')}.${Buffer.from('{}').toString('base64url')}`;
     const token = `${unsigned}.${createHmac('sha512', '').update(unsigned).digest('base64url')}`;
     expect(await verify({ jwt: token }, [''])).toEqual({ ok: false, reason: 'invalid' });
+  });
+});
+
+describe('Ringover\'s token: {url, payload} must be the body', () => {
+  const real = '{"resource":"call","event":"hangup","attempt":1,"data":{"call_id":7534779999276888538,"channel_id":16390226718014117149,"duration_in_seconds":160}}';
+  const raw = Buffer.from(real);
+  const url = 'https://ringside.example/api/v1/webhooks/ringover/cabinet';
+
+  it('accepts a token whose payload is the body, 64-bit ids and all', async () => {
+    expect(await verify({ jwt: signRingoverJwt(secret, url, real) }, [secret], raw)).toEqual({ ok: true, scheme: 'jwt', secretIndex: 0 });
+  });
+
+  it('accepts the same body re-serialized (key order, spacing) and a url a proxy rewrote', async () => {
+    const reordered = '{ "data": {"duration_in_seconds":160, "channel_id":16390226718014117149, "call_id":7534779999276888538}, "attempt":1, "event":"hangup", "resource":"call" }';
+    expect(await verify({ jwt: signRingoverJwt(secret, 'http://10.0.0.5/x', real) }, [secret], Buffer.from(reordered))).toMatchObject({ ok: true });
+  });
+
+  it('refuses a captured token on another body, even one differing only in the last digit of a 64-bit id (which JSON.parse cannot see)', async () => {
+    const token = signRingoverJwt(secret, url, real);
+    const forged = real.replace('7534779999276888538', '7534779999276888539');
+    expect(JSON.parse(forged)).toEqual(JSON.parse(real)); // what a lossy comparison would conclude
+    expect(await verify({ jwt: token }, [secret], Buffer.from(forged))).toEqual({ ok: false, reason: 'payload_mismatch' });
+    expect(await verify({ jwt: token }, [secret], Buffer.from(real.replace('"hangup"', '"missed"')))).toEqual({ ok: false, reason: 'payload_mismatch' });
+    expect(await verify({ jwt: token }, [secret], Buffer.from('not json'))).toEqual({ ok: false, reason: 'payload_mismatch' });
+  });
+
+  it('does not take a number and a string for the same value', async () => {
+    const stringIds = real.replace('7534779999276888538', '"7534779999276888538"');
+    expect(await verify({ jwt: signRingoverJwt(secret, url, real) }, [secret], Buffer.from(stringIds))).toEqual({ ok: false, reason: 'payload_mismatch' });
+  });
+
+  it('accepts the token in Authorization: Bearer, alone or beside the same token in X-Ringover-Webhook-Signature', async () => {
+    const token = signRingoverJwt(secret, url, real);
+    expect(await verify({ authorization: `Bearer ${token}` }, [secret], raw)).toMatchObject({ ok: true, scheme: 'jwt' });
+    expect(await verify({ authorization: `Bearer ${token}`, jwt: token }, [secret], raw)).toMatchObject({ ok: true, scheme: 'jwt' });
+  });
+
+  it('requires every token sent to verify, and ignores an Authorization that is not Bearer', async () => {
+    const token = signRingoverJwt(secret, url, real);
+    expect(await verify({ authorization: `Bearer ${signRingoverJwt(wrong, url, real)}`, jwt: token }, [secret], raw)).toEqual({ ok: false, reason: 'invalid' });
+    expect(await verify({ authorization: 'Basic dXNlcjpwYXNz' }, [secret], raw)).toEqual({ ok: false, reason: 'missing' });
   });
 });
 
