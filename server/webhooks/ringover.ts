@@ -4,14 +4,18 @@
 //   → after its commit, a wake-up for the live relays.
 // Nothing is stored before the signature is verified; everything verified and well-formed is stored
 // before it is acted on (the inbox row is written by the same SQL call that acts on it).
+// POST /api/v1/webhooks/ringover/:tenant/contact (and event "contact" on the URL above) is Ringover's
+// Contact Call lookup: the same path up to the schema, then one read, nothing stored.
 import express, { type Request, type Response, type Router } from 'express';
 import type pg from 'pg';
 import type { Logger } from '../logger.ts';
 import { HttpError } from '../http/errors.ts';
 import { parseRingoverDelivery } from './ringover-payload.ts';
-import { verifyRingoverSignature } from './signature.ts';
+import { parseJsonLosslessly } from './lossless-json.ts';
+import { verifyRingoverSignature, type SignatureFailure } from './signature.ts';
 import { databaseFacts } from './facts.ts';
-import type { WebhookTenants, WebhookTenant } from './tenants.ts';
+import { keysFor, type WebhookTenants, type WebhookTenant, type WebhookKeyKind } from './tenants.ts';
+import { answerContact, lookUpContact } from './contact-lookup.ts';
 import type { TenantRateLimiter } from './rate-limit.ts';
 import type { WebhookMetrics } from '../observability/metrics.ts';
 import type { LiveWaker } from '../live/wake.ts';
@@ -44,7 +48,7 @@ export function ringoverWebhookRouter(deps: Dependencies): Router {
     req.tenant = tenant;
   };
 
-  const handlers = [
+  const handlers = (handle: (req: WebhookRequest, res: Response, deps: Dependencies) => Promise<void>) => [
     async (req: WebhookRequest, _res: Response, next: (e?: unknown) => void) => {
       await resolveTenant(req);
       if (!req.is(['application/json', 'application/*+json'])) {
@@ -53,43 +57,83 @@ export function ringoverWebhookRouter(deps: Dependencies): Router {
       next();
     },
     express.raw({ type: () => true, limit: BODY_LIMIT_BYTES }),
-    (req: WebhookRequest, res: Response) => handleDelivery(req, res, deps),
+    (req: WebhookRequest, res: Response) => handle(req, res, deps),
   ];
-  router.post(`${BASE_PATH}/:tenant`, ...handlers);
-  router.post(BASE_PATH, ...handlers);
+  router.post(`${BASE_PATH}/:tenant/contact`, ...handlers(handleContactLookup));
+  router.post(`${BASE_PATH}/:tenant`, ...handlers(handleDelivery));
+  router.post(BASE_PATH, ...handlers(handleDelivery));
   return router;
 }
 
-async function handleDelivery(req: WebhookRequest, res: Response, deps: Dependencies): Promise<void> {
-  const started = performance.now();
+/** Verifies the delivery with the tenant's keys of that kind; returns the tenant (re-read if its keys just changed) and the scheme. */
+async function verifySignature(req: WebhookRequest, deps: Dependencies, kind: WebhookKeyKind) {
   let tenant = req.tenant!;
   const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-  const signatureHeaders = {
+  const headers = {
     hmac: req.get('x-ringover-signature') || undefined,
     jwt: req.get('x-ringover-webhook-signature') || undefined,
+    authorization: req.get('authorization') || undefined,
   };
-
-  let signature = await verifyRingoverSignature(signatureHeaders, rawBody, tenant.secrets);
-  if (!signature.ok && signature.reason !== 'missing') {
-    // The secret may have been rotated since it was cached.
-    tenant = (await deps.tenants.find(tenant.slug, { fresh: true })) ?? tenant;
-    signature = await verifyRingoverSignature(signatureHeaders, rawBody, tenant.secrets);
+  let signature = await verifyRingoverSignature(headers, rawBody, keysFor(tenant, kind));
+  if (!signature.ok && signature.reason !== 'missing' && signature.reason !== 'malformed') {
+    // A key may have been set since it was cached (re-read at most once a second per tenant).
+    const fresh = await deps.tenants.refresh(tenant);
+    if (fresh) {
+      tenant = fresh;
+      signature = await verifyRingoverSignature(headers, rawBody, keysFor(tenant, kind));
+    }
   }
   if (!signature.ok) {
     deps.metrics.signatureFailures.inc({ reason: signature.reason });
     throw new HttpError(401, 'invalid_signature', signatureMessage(signature.reason));
   }
+  return { tenant, scheme: signature.scheme, rawBody };
+}
 
+function parseBody(rawBody: Buffer): { text: string; json: unknown } {
   const text = rawBody.toString('utf8');
-  let json: unknown;
   try {
-    json = JSON.parse(text);
+    // Ringover's 64-bit ids arrive as bare JSON numbers: keep their exact digits.
+    return { text, json: parseJsonLosslessly(text) };
   } catch {
     throw new HttpError(400, 'invalid_json', 'The request body is not valid JSON.');
   }
+}
+
+/** Is this body Ringover's Contact Call question? Decides which key kind verifies it (read before verification, used for nothing else). */
+function asksForContact(rawBody: Buffer): boolean {
+  try {
+    const body = parseJsonLosslessly(rawBody.toString('utf8')) as { resource?: unknown; event?: unknown } | null;
+    return body?.resource === 'call' && body.event === 'contact';
+  } catch {
+    return false;
+  }
+}
+
+async function handleContactLookup(req: WebhookRequest, res: Response, deps: Dependencies): Promise<void> {
+  const { tenant, rawBody } = await verifySignature(req, deps, 'contact');
+  const parsed = parseRingoverDelivery(parseBody(rawBody).json);
+  if (!parsed.ok) throw new HttpError(422, 'invalid_payload', 'The request does not match Ringover\'s Contact Call format.', parsed.issues);
+  if (parsed.delivery.kind !== 'contact') {
+    throw new HttpError(422, 'invalid_payload', 'This URL answers Contact Call lookups (event "contact"); post call events to the webhook URL.');
+  }
+  answerContact(res, await lookUpContact(deps.pool, tenant, parsed.delivery, deps.publicUrl()));
+}
+
+async function handleDelivery(req: WebhookRequest, res: Response, deps: Dependencies): Promise<void> {
+  const started = performance.now();
+  const kind = asksForContact(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0)) ? 'contact' : 'events';
+  const { tenant, scheme, rawBody } = await verifySignature(req, deps, kind);
+
+  const { text, json } = parseBody(rawBody);
   const parsed = parseRingoverDelivery(json);
   if (!parsed.ok) {
     throw new HttpError(422, 'invalid_payload', 'The delivery does not match a Ringover webhook format.', parsed.issues);
+  }
+  const delivery = parsed.delivery;
+  if (delivery.kind === 'contact') {
+    answerContact(res, await lookUpContact(deps.pool, tenant, delivery, deps.publicUrl()));
+    return;
   }
 
   const retryAfter = await deps.rateLimiter.consume(tenant.id);
@@ -99,15 +143,13 @@ async function handleDelivery(req: WebhookRequest, res: Response, deps: Dependen
     });
   }
 
+  // Signature headers are never stored: a kept token or digest is a credential for whoever reads the inbox.
   const headers = {
     'content-type': req.get('content-type'),
     'user-agent': req.get('user-agent'),
     'x-request-id': req.id,
-    'x-ringover-signature': signatureHeaders.hmac,
-    'x-ringover-webhook-signature': signatureHeaders.jwt,
-    verified_by: signature.scheme,
+    verified_by: scheme,
   };
-  const delivery = parsed.delivery;
 
   if (delivery.kind === 'ignored') {
     await deps.pool.query('select app_hidden.record_ignored_delivery($1, $2, $3, $4, $5, $6)', [
@@ -154,13 +196,15 @@ async function handleDelivery(req: WebhookRequest, res: Response, deps: Dependen
   });
 }
 
-function signatureMessage(reason: 'missing' | 'invalid' | 'expired' | 'malformed'): string {
+function signatureMessage(reason: SignatureFailure): string {
   switch (reason) {
     case 'missing':
-      return 'Sign the delivery with X-Ringover-Signature (HMAC-SHA256) or X-Ringover-Webhook-Signature (JWT HS512).';
+      return 'Sign the delivery with X-Ringover-Webhook-Signature or Authorization: Bearer (JWT HS512), or X-Ringover-Signature (HMAC-SHA256).';
     case 'expired':
       return 'The signature token has expired.';
+    case 'payload_mismatch':
+      return 'The signature token was issued for another body: its payload claim is not this delivery.';
     default:
-      return 'The signature does not match this tenant\'s secret.';
+      return 'The signature does not match this tenant\'s key.';
   }
 }

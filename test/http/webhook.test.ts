@@ -117,6 +117,7 @@ describe('POST /api/v1/webhooks/ringover/:tenant', () => {
     expect(rows[0].raw_body).toBe(body);
     expect(rows[0].outcome).toBe('accepted');
     expect(rows[0].headers).toMatchObject({ 'content-type': 'application/json', verified_by: 'hmac' });
+    expect(rows[0].headers).not.toHaveProperty('x-ringover-signature');
   });
 });
 
@@ -148,10 +149,10 @@ describe('webhook sad paths leave the database unchanged', () => {
   });
 
   it('names the field errors of a 422', async () => {
-    const res = await signed(JSON.stringify({ resource: 'call', event: 'ringing', data: { direction: 'sideways', call_id: '1' } }));
+    const res = await signed(JSON.stringify({ resource: 'call', event: 'ringing', data: { direction: 'inbound', call_id: -1 } }));
     expect(res.status).toBe(422);
     const json = await res.json();
-    expect(JSON.stringify(json.error.details)).toContain('direction');
+    expect(JSON.stringify(json.error.details)).toContain('data.call_id');
   });
 });
 

@@ -1,0 +1,132 @@
+--! Previous: sha1:06b786bbb300bcf0ec84726dfa95002af2a76fe5
+--! Hash: sha1:0a4cb7e22c6baaacdf8c45b2d3888d0bcc9d4170
+--! Message: call-fold-sources
+
+-- Why this shape: a call's entry is still folded from all of its accepted deliveries (000007), and
+-- two new kinds of delivery join the fold:
+--   - annotations from Ringover's aftercall webhooks (tags_updated, comments_updated, aftercall),
+--     stored as '<event>:<digest>' so that staff editing the tags again is a new delivery, not a
+--     duplicate. Staff can edit back and forth, so for tags and comments the latest wins (Ringover's
+--     timestamp, else arrival), not the most trusted event;
+--   - items of Ringover's API v2 (backfill), stored as 'api…' events. The API is a second-hand
+--     summary: it ranks below every webhook (webhooks win, the API fills only what is missing), and
+--     its event names never count as "answered"/"missed"/… — only the facts it gives do.
+-- metadata.sources says where the facts came from: ["webhook"], ["api"] or both.
+
+create or replace function app_hidden.ringover_event_rank(p_event text) returns integer
+  language sql immutable parallel safe
+  as $$
+    select case when p_event like 'api%' then 1000
+                else coalesce(array_position(array['hangup', 'voicemail', 'missed', 'answered', 'ringing', 'record_available', 'voicemail_available'],
+                                             split_part(p_event, ':', 1)), 99)
+           end
+  $$;
+comment on function app_hidden.ringover_event_rank(text) is 'Which delivery wins when several give the same field: hangup first, ringing last, annotations after, the API (api…) below every webhook.';
+
+create function app_hidden.is_ringover_api_event(p_event text) returns boolean
+  language sql immutable parallel safe
+  as $$ select p_event like 'api%' $$;
+comment on function app_hidden.is_ringover_api_event(text) is 'Whether a delivery came from Ringover''s API (backfill) rather than a webhook.';
+grant execute on function app_hidden.is_ringover_api_event(text) to ringside_service;
+
+create or replace function app_hidden.ringover_call_state(p_call_id text)
+  returns jsonb
+  language sql stable
+  set search_path = pg_catalog, pg_temp
+  as $$
+    with deliveries as (
+      select d.event, d.facts, d.received_at, coalesce(d.sent_at, d.received_at) as said_at,
+             app_hidden.ringover_event_rank(d.event) as rank,
+             app_hidden.is_ringover_api_event(d.event) as api
+      from app_private.webhook_deliveries d
+      where d.tenant_id = app_hidden.current_tenant_id() and d.call_id = p_call_id and d.outcome = 'accepted'
+    ),
+    -- For each field, the value of the most trusted delivery that gives it (tags and comments: the latest).
+    best as (
+      select coalesce(jsonb_object_agg(key, value), '{}') as facts
+      from (
+        select distinct on (f.key) f.key, f.value
+        from deliveries d, jsonb_each(d.facts) f
+        where f.value <> 'null'::jsonb
+        order by f.key,
+                 case when f.key in ('tags', 'comments') then -extract(epoch from d.said_at) end,
+                 d.rank, d.received_at
+      ) fields
+    ),
+    -- Fields where every delivery has a say: the webhooks' when they say it, else the API's.
+    seen as (
+      select coalesce(min((d.facts ->> 'started_at')::timestamptz) filter (where not d.api),
+                      min((d.facts ->> 'started_at')::timestamptz)) as started_at,
+             coalesce(min((d.facts ->> 'answered_at')::timestamptz) filter (where not d.api),
+                      min((d.facts ->> 'answered_at')::timestamptz)) as answered_at,
+             coalesce(max((d.facts ->> 'ended_at')::timestamptz) filter (where not d.api),
+                      max((d.facts ->> 'ended_at')::timestamptz)) as ended_at,
+             coalesce(max((d.facts ->> 'duration_seconds')::integer) filter (where not d.api),
+                      max((d.facts ->> 'duration_seconds')::integer)) as duration_seconds,
+             -- Event names speak only for webhooks; an API item speaks through its facts.
+             bool_or((not d.api and d.event = 'answered') or d.facts ? 'answered_at') as answered,
+             bool_or((not d.api and d.event in ('voicemail', 'voicemail_available')) or d.facts ? 'voicemail_url') as voicemail,
+             bool_or(not d.api and d.event = 'missed') as missed,
+             bool_or((not d.api and d.event in ('hangup', 'missed', 'voicemail')) or d.facts ? 'ended_at') as ended,
+             bool_or(not d.api) as from_webhook,
+             bool_or(d.api) as from_api,
+             min(d.received_at) as first_received_at
+      from deliveries d
+    )
+    select jsonb_strip_nulls(
+      best.facts
+      || jsonb_build_object(
+        'started_at', seen.started_at,
+        'answered_at', seen.answered_at,
+        'ended_at', seen.ended_at,
+        'duration_seconds', coalesce(
+          seen.duration_seconds,
+          case when seen.answered and seen.answered_at is not null and seen.ended_at is not null
+                 then greatest(0, round(extract(epoch from seen.ended_at - seen.answered_at)))::integer
+               when seen.ended and not seen.answered then 0
+          end),
+        'call_type', case when seen.voicemail then 'voicemail'
+                          when seen.answered then 'answered'
+                          when seen.missed or seen.ended then 'missed'
+                     end,
+        'status', case when seen.ended or seen.voicemail or seen.missed then 'completed'
+                       when seen.answered then 'in_progress'
+                       when best.facts ? 'direction' then 'ringing'
+                  end,
+        'recording_url', coalesce(best.facts ->> 'recording_url', best.facts ->> 'voicemail_url'),
+        'occurred_at', coalesce(seen.started_at, seen.answered_at, seen.first_received_at),
+        'sources', (select jsonb_agg(s) from unnest(array[case when seen.from_webhook then 'webhook' end,
+                                                          case when seen.from_api then 'api' end]) s where s is not null)
+      ))
+    from best, seen
+  $$;
+comment on function app_hidden.ringover_call_state(text) is
+  'The state of a Ringover call folded from all its accepted deliveries, independent of their arrival order: webhooks before the API, the latest tags and comments, and where the facts came from (sources).';
+
+-- Live events carry the tags, so an open call list shows them as staff edit them in Ringover.
+create or replace function app_hidden.call_summary(p_event app_public.interaction_events)
+  returns jsonb
+  language sql stable
+  set search_path = pg_catalog, pg_temp
+  as $$
+    select jsonb_strip_nulls(jsonb_build_object(
+      'id', p_event.id,
+      'call_id', p_event.external_id,
+      'title', p_event.title,
+      'occurred_at', p_event.occurred_at,
+      'direction', p_event.direction,
+      'call_type', p_event.call_type,
+      'status', p_event.metadata ->> 'status',
+      'duration_seconds', p_event.duration_seconds,
+      'number', p_event.metadata ->> 'external_number',
+      'number_display', p_event.metadata ->> 'external_number_display',
+      'contact', (select jsonb_build_object('id', c.id, 'name', c.display_name)
+                  from app_public.contacts c where c.tenant_id = p_event.tenant_id and c.id = p_event.contact_id),
+      'case', (select jsonb_build_object('id', k.id, 'reference', k.reference, 'title', k.title)
+               from app_public.cases k where k.tenant_id = p_event.tenant_id and k.id = p_event.case_id),
+      'contact_match', p_event.metadata ->> 'contact_match',
+      'has_recording', p_event.metadata ? 'recording_url',
+      'tags', p_event.metadata -> 'tags'
+    ))
+  $$;
+comment on function app_hidden.call_summary(app_public.interaction_events) is 'The live-event payload for a call (with its Ringover tags).';
