@@ -8,12 +8,14 @@ import { localSecrets } from '../secrets.ts';
 import { TokenService } from '../auth/tokens.ts';
 import { migrateDatabase } from '../db/migrate.ts';
 import { aiReprocess } from './ai-reprocess.ts';
+import { readSecretLine } from './read-secret.ts';
 
 const USAGE = `usage:
   npm run admin -- tenant:create --name N [--slug S] [--region BE]
   npm run admin -- user:create --tenant T --email E --password P [--name N] [--role staff|admin]
   npm run admin -- token --tenant T --email E [--ttl SECONDS]
   npm run admin -- webhook:rotate --tenant T
+  npm run admin -- webhook:set-secret --tenant T [--kind events|contact]   (the key on standard input)
   npm run admin -- ai:reprocess --call ID [--tenant T] [--force]`;
 
 const { positionals, values } = parseArgs({
@@ -21,7 +23,7 @@ const { positionals, values } = parseArgs({
   options: {
     name: { type: 'string' }, slug: { type: 'string' }, region: { type: 'string' }, tenant: { type: 'string' },
     email: { type: 'string' }, password: { type: 'string' }, role: { type: 'string' }, ttl: { type: 'string' },
-    call: { type: 'string' }, force: { type: 'boolean' },
+    call: { type: 'string' }, force: { type: 'boolean' }, kind: { type: 'string' },
   },
 });
 
@@ -85,6 +87,18 @@ try {
       const tid = await tenantId(need('tenant'));
       const { rows } = await client.query('select app_private.rotate_webhook_secret($1) as secret', [tid]);
       console.log(JSON.stringify({ webhook_secret: rows[0].secret }));
+      break;
+    }
+    case 'webhook:set-secret': {
+      // The key Ringover generated (its dashboard shows it), pasted on standard input: never an
+      // argument (shell history, ps), never echoed, never printed back.
+      const kind = values.kind ?? 'events';
+      if (kind !== 'events' && kind !== 'contact') fail('--kind must be events or contact');
+      const tid = await tenantId(need('tenant'));
+      const key = await readSecretLine(`Paste the ${kind} webhook key Ringover shows, then Enter: `);
+      if (!key) fail('no key on standard input');
+      await client.query('select app_private.set_webhook_key($1, $2, $3)', [tid, kind, key]);
+      console.log(JSON.stringify({ tenant_id: tid, kind, updated: true, previous_key_valid_for_days: 7 }));
       break;
     }
     case 'ai:reprocess': {

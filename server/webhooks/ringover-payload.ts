@@ -163,11 +163,11 @@ const callData = z.looseObject(
   expecting('an object'),
 );
 const recordData = z.looseObject(
-  { call_id: callId, record_link: url, private_record_link: url, record_duration: duration, is_internal: flag },
+  { call_id: callId, channel_id: optionalId, record_link: url, private_record_link: url, record_duration: duration, is_internal: flag },
   expecting('an object'),
 );
 const voicemailData = z.looseObject(
-  { call_id: callId, voicemail_link: url, private_voicemail_link: url, voicemail_duration: duration, is_internal: flag },
+  { call_id: callId, channel_id: optionalId, voicemail_link: url, private_voicemail_link: url, voicemail_duration: duration, is_internal: flag },
   expecting('an object'),
 );
 
@@ -322,7 +322,7 @@ function parseEnvelope(body: object): PayloadResult {
     if (d.is_internal) return ignored(d.call_id, INTERNAL_CALL);
     const link = d.record_link ?? d.private_record_link;
     if (!link) return { ok: false, issues: [{ path: 'data.record_link', message: 'is required: record_available must give the recording link' }] };
-    const f = facts<CallFacts>({ recording_url: link, recording_duration_seconds: d.record_duration });
+    const f = facts<CallFacts>({ recording_url: link, recording_duration_seconds: d.record_duration, channel_id: d.channel_id });
     return { ok: true, delivery: { kind: 'call', callId: d.call_id, event, ...common, facts: f } };
   }
   if (resource === 'aftercall' && event === 'voicemail_available') {
@@ -332,7 +332,7 @@ function parseEnvelope(body: object): PayloadResult {
     if (d.is_internal) return ignored(d.call_id, INTERNAL_CALL);
     const link = d.voicemail_link ?? d.private_voicemail_link;
     if (!link) return { ok: false, issues: [{ path: 'data.voicemail_link', message: 'is required: voicemail_available must give the voicemail link' }] };
-    const f = facts<CallFacts>({ voicemail_url: link, recording_duration_seconds: d.voicemail_duration });
+    const f = facts<CallFacts>({ voicemail_url: link, recording_duration_seconds: d.voicemail_duration, channel_id: d.channel_id });
     return { ok: true, delivery: { kind: 'call', callId: d.call_id, event, ...common, facts: f } };
   }
   if (resource === 'aftercall' && (ANNOTATION_EVENTS as readonly string[]).includes(event)) {

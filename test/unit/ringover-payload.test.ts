@@ -53,7 +53,7 @@ const EXPECTED: Array<[string, ParsedDelivery]> = [
   }],
   ['04-record_available.json', {
     kind: 'call', callId: '5987654321', event: 'record_available', attempt: 1, sentAt: '2026-11-23T15:53:10.500Z',
-    facts: { recording_url: 'https://cdn.ringover.example/records/5987654321.mp3', recording_duration_seconds: 154 },
+    facts: { recording_url: 'https://cdn.ringover.example/records/5987654321.mp3', recording_duration_seconds: 154, channel_id: '58421' },
   }],
   ['05-missed.json', {
     kind: 'call', callId: '5987654400', event: 'missed', attempt: 2, sentAt: '2026-11-23T16:06:40.300Z',
@@ -100,11 +100,11 @@ const EXPECTED: Array<[string, ParsedDelivery]> = [
   }],
   ['12-real-record_available.json', {
     kind: 'call', callId: '7534779999276888538', event: 'record_available', attempt: 1, sentAt: '2026-11-23T15:53:10.500Z',
-    facts: { recording_url: 'https://cdn.ringover.com/records/7534779999276888538-16390226718014117149.mp3', recording_duration_seconds: 154 },
+    facts: { recording_url: 'https://cdn.ringover.com/records/7534779999276888538-16390226718014117149.mp3', recording_duration_seconds: 154, channel_id: '16390226718014117149' },
   }],
   ['13-real-voicemail_available.json', {
     kind: 'call', callId: '7534779999276889001', event: 'voicemail_available', attempt: 1, sentAt: '2026-11-23T16:23:40.330Z',
-    facts: { voicemail_url: 'https://cdn.ringover.com/messages/7534779999276889001.mp3', recording_duration_seconds: 41 },
+    facts: { voicemail_url: 'https://cdn.ringover.com/messages/7534779999276889001.mp3', recording_duration_seconds: 41, channel_id: '16390226718014117150' },
   }],
   ['14-real-missed.json', {
     kind: 'call', callId: '7534779999276889123', event: 'missed', attempt: 1, sentAt: '2026-11-23T16:40:00.500Z',
