@@ -38,7 +38,7 @@ const url = (slug = tenant.slug, suffix = '') => `${server.url}/api/v1/webhooks/
 function deliver(body: string, opts: { key?: string; slug?: string; via?: 'header' | 'bearer'; suffix?: string } = {}) {
   const target = url(opts.slug, opts.suffix);
   const token = signRingoverJwt(opts.key ?? tenant.webhookSecret, target, body);
-  const auth = opts.via === 'bearer' ? { authorization: `Bearer ${token}` } : { 'x-ringover-webhook-signature': token };
+  const auth: Record<string, string> = opts.via === 'bearer' ? { authorization: `Bearer ${token}` } : { 'x-ringover-webhook-signature': token };
   return fetch(target, { method: 'POST', body, headers: { 'content-type': 'application/json', ...auth } });
 }
 async function counts() {
