@@ -1,5 +1,5 @@
 --! Previous: sha1:abdee42f41f048f13b58985a3f5b99e98a999c91
---! Hash: sha1:06b786bbb300bcf0ec84726dfa95002af2a76fe5
+--! Hash: sha1:845ed93b4881faca6137aadd46d3765a0e1d8831
 --! Message: webhook-keys
 
 -- Why this shape: Ringover generates its webhook keys (one per webhook family: call events, Contact
@@ -34,10 +34,11 @@ create function app_hidden.webhook_key_grace() returns interval
 comment on function app_hidden.webhook_key_grace() is 'How long a replaced webhook key stays valid after a change.';
 grant execute on function app_hidden.webhook_key_grace() to ringside_service;
 
--- Security definer because the service role may no longer read the table. Row-level security is
+-- Security definer because the service role may no longer read the table. The time is the
+-- database's own: a caller cannot ask for keys as of a moment when an expired key was still valid. Row-level security is
 -- forced, so it binds the owner too: the function names the tenant it reads for, then restores the
 -- caller's setting so that it never leaks into the rest of the caller's transaction.
-create function app_hidden.webhook_keys(p_tenant_id uuid, p_at timestamptz default now())
+create function app_hidden.webhook_keys(p_tenant_id uuid)
   returns table (events_keys text[], contact_keys text[])
   language plpgsql volatile security definer
   set search_path = pg_catalog, pg_temp
@@ -48,17 +49,17 @@ begin
   perform pg_catalog.set_config('app.current_tenant', p_tenant_id::text, true);
   return query
     select pg_catalog.array_remove(array[s.webhook_secret,
-             case when s.rotated_at > p_at - app_hidden.webhook_key_grace() then s.previous_webhook_secret end], null),
+             case when s.rotated_at > now() - app_hidden.webhook_key_grace() then s.previous_webhook_secret end], null),
            pg_catalog.array_remove(array[s.contact_secret,
-             case when s.contact_rotated_at > p_at - app_hidden.webhook_key_grace() then s.previous_contact_secret end], null)
+             case when s.contact_rotated_at > now() - app_hidden.webhook_key_grace() then s.previous_contact_secret end], null)
     from app_private.tenant_secrets s
     where s.tenant_id = p_tenant_id;
   perform pg_catalog.set_config('app.current_tenant', coalesce(v_caller_tenant, ''), true);
 end
 $$;
-comment on function app_hidden.webhook_keys(uuid, timestamptz) is
+comment on function app_hidden.webhook_keys(uuid) is
   'A tenant''s currently valid webhook keys per kind (current first, then the previous one during its 7 days): the only way the service role reads keys.';
-grant execute on function app_hidden.webhook_keys(uuid, timestamptz) to ringside_service;
+grant execute on function app_hidden.webhook_keys(uuid) to ringside_service;
 
 -- The webhook URL's tenant with its keys: one round trip. Its result gains the keys per kind and
 -- whether this is the only tenant (RINGOVER_WEBHOOK_SECRET is honoured only then).

@@ -1,5 +1,5 @@
---! Previous: sha1:06b786bbb300bcf0ec84726dfa95002af2a76fe5
---! Hash: sha1:0a4cb7e22c6baaacdf8c45b2d3888d0bcc9d4170
+--! Previous: sha1:845ed93b4881faca6137aadd46d3765a0e1d8831
+--! Hash: sha1:f8b8c34c63b528affdcd06eee7691f0969887c90
 --! Message: call-fold-sources
 
 -- Why this shape: a call's entry is still folded from all of its accepted deliveries (000007), and

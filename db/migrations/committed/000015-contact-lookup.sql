@@ -1,5 +1,5 @@
---! Previous: sha1:0a4cb7e22c6baaacdf8c45b2d3888d0bcc9d4170
---! Hash: sha1:7aba59726d94910940adbd5812e227e64d274381
+--! Previous: sha1:f8b8c34c63b528affdcd06eee7691f0969887c90
+--! Hash: sha1:296239937760022d345c02f31d794b3694f38ff6
 --! Message: contact-lookup
 
 -- Why this shape: while the phone rings, Ringover asks who the external number is (Contact Call) and
