@@ -20,6 +20,8 @@ const listQuery = z.object({
   date_from: date.optional(),
   date_to: date.optional(),
   q: z.string().trim().min(1).max(200).optional(),
+  /** A Ringover tag name: only the calls carrying it. */
+  tag: z.string().trim().min(1).max(100).optional(),
 });
 const statsQuery = z.object({ date_from: date.optional(), date_to: date.optional() });
 const idParam = z.uuid();
@@ -49,9 +51,9 @@ export function callsRouter(deps: { pool: pg.Pool; recordings: RecordingProxy })
       const region = (tenantRows[0]?.region ?? 'BE') as CountryCode;
       const phone = q.q ? phoneSearchKey(q.q, region) : null;
       const page = (limit: number, offset: number) =>
-        client.query('select total, call from app_hidden.list_calls($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)', [
+        client.query('select total, call from app_hidden.list_calls($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)', [
           q.direction ?? null, q.call_type ?? null, q.contact_id ?? null, q.case_id ?? null,
-          q.date_from ?? null, q.date_to ?? null, q.q ?? null, phone, limit, offset,
+          q.date_from ?? null, q.date_to ?? null, q.q ?? null, phone, q.tag ?? null, limit, offset,
         ]);
       const { rows } = await page(q.per_page, (q.page - 1) * q.per_page);
       if (rows.length > 0 || q.page === 1) return { items: rows.map((r) => r.call), total: Number(rows[0]?.total ?? 0) };

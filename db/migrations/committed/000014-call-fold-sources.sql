@@ -1,5 +1,5 @@
 --! Previous: sha1:845ed93b4881faca6137aadd46d3765a0e1d8831
---! Hash: sha1:f8b8c34c63b528affdcd06eee7691f0969887c90
+--! Hash: sha1:83c27ad77c1c84079232c931cef781c249d7d703
 --! Message: call-fold-sources
 
 -- Why this shape: a call's entry is still folded from all of its accepted deliveries (000007), and
@@ -130,3 +130,126 @@ create or replace function app_hidden.call_summary(p_event app_public.interactio
     ))
   $$;
 comment on function app_hidden.call_summary(app_public.interaction_events) is 'The live-event payload for a call (with its Ringover tags).';
+
+-- How calls show their tags, comment and sources (REST), and the call history filtered by a tag.
+-- list_calls gains p_tag: a new parameter list, so a new function; the old one stays, as a wrapper,
+-- for the callers that do not filter by tag.
+create or replace function app_hidden.call_json(p_event app_public.interaction_events, p_detail boolean)
+  returns jsonb
+  language sql stable
+  set search_path = pg_catalog, pg_temp
+  as $$
+    select jsonb_strip_nulls(jsonb_build_object(
+      'id', p_event.id,
+      'call_id', p_event.external_id,
+      'title', p_event.title,
+      'body', p_event.body,
+      'occurred_at', p_event.occurred_at,
+      'direction', p_event.direction,
+      'call_type', p_event.call_type,
+      'status', p_event.metadata ->> 'status',
+      'duration_seconds', p_event.duration_seconds,
+      'caller_number', p_event.metadata ->> 'caller_number',
+      'callee_number', p_event.metadata ->> 'callee_number',
+      'external_number', p_event.metadata ->> 'external_number',
+      'external_number_display', p_event.metadata ->> 'external_number_display',
+      'started_at', p_event.metadata ->> 'started_at',
+      'answered_at', p_event.metadata ->> 'answered_at',
+      'ended_at', p_event.metadata ->> 'ended_at',
+      'has_recording', p_event.metadata ? 'recording_url',
+      'contact_match', p_event.metadata ->> 'contact_match',
+      'contact', (select jsonb_build_object('id', c.id, 'name', c.display_name, 'phone_e164', c.phone_e164)
+                  from app_public.contacts c where c.tenant_id = p_event.tenant_id and c.id = p_event.contact_id),
+      'case', (select jsonb_build_object('id', k.id, 'reference', k.reference, 'title', k.title, 'status', k.status)
+               from app_public.cases k where k.tenant_id = p_event.tenant_id and k.id = p_event.case_id),
+      'handled_by', p_event.metadata -> 'ringover_user',
+      'tags', p_event.metadata -> 'tags',
+      'comments', nullif(p_event.metadata ->> 'comments', ''),
+      'sources', p_event.metadata -> 'sources',
+      'transcript_status', p_event.metadata ->> 'transcript_status',
+      'summary_status', p_event.metadata ->> 'summary_status',
+      'sentiment_status', p_event.metadata ->> 'sentiment_status',
+      'sentiment_score', (p_event.metadata ->> 'sentiment_score')::numeric,
+      'sentiment_label', p_event.metadata ->> 'sentiment_label',
+      'ai_summary', case when p_detail then p_event.metadata ->> 'ai_summary' end,
+      'transcript', case when p_detail then p_event.metadata ->> 'transcript' end,
+      'transcript_segments', case when p_detail then p_event.metadata -> 'transcript_segments' end,
+      'extracted_tasks', case when p_detail then p_event.metadata -> 'extracted_tasks' end,
+      'ai_errors', case when p_detail then p_event.metadata -> 'ai_errors' end,
+      'created_at', p_event.created_at,
+      'updated_at', p_event.updated_at
+    ))
+  $$;
+comment on function app_hidden.call_json(app_public.interaction_events, boolean) is
+  'A call as the REST API shows it (with its Ringover tags, comment and sources); with p_detail, its AI results too. Never the Ringover recording URL.';
+
+create function app_hidden.list_calls(
+  p_direction text,
+  p_call_type text,
+  p_contact_id uuid,
+  p_case_id uuid,
+  p_date_from timestamptz,
+  p_date_to timestamptz,
+  p_q text,
+  p_q_phone text,
+  p_tag text,
+  p_limit integer,
+  p_offset integer
+)
+  returns table (total bigint, call jsonb)
+  language sql stable
+  set search_path = pg_catalog, pg_temp
+  as $$
+    with query as (
+      select case when p_q is not null then
+               websearch_to_tsquery(app_hidden.search_config(
+                 (select t.language from app_public.tenants t where t.id = app_hidden.current_tenant_id())), p_q)
+             end as tsq
+    ),
+    -- Calls whose transcript or summary match: found through the GIN index.
+    said as (
+      select f.id
+      from app_public.interaction_events f, query
+      where query.tsq is not null and f.ai_search @@ query.tsq
+        and f.tenant_id = app_hidden.current_tenant_id()
+    ),
+    matching as (
+      select e
+      from app_public.interaction_events e
+      where e.tenant_id = app_hidden.current_tenant_id()
+        and e.event_type = 'CALL'
+        and (p_direction is null or e.direction = p_direction)
+        and (p_call_type is null or e.call_type = p_call_type)
+        and (p_contact_id is null or e.contact_id = p_contact_id)
+        and (p_case_id is null or e.case_id = p_case_id)
+        and (p_date_from is null or e.occurred_at >= p_date_from)
+        and (p_date_to is null or e.occurred_at < p_date_to)
+        and (p_tag is null or e.metadata -> 'tags' ? p_tag)
+        and (p_q is null
+             or e.title ilike app_hidden.like_pattern(p_q)
+             or e.body ilike app_hidden.like_pattern(p_q)
+             or (p_q_phone is not null and e.metadata ->> 'external_number' = p_q_phone)
+             or e.id in (select said.id from said))
+    )
+    select count(*) over (), app_hidden.call_json(m.e, false)
+    from matching m
+    order by (m.e).occurred_at desc, (m.e).id desc
+    limit p_limit offset p_offset
+  $$;
+comment on function app_hidden.list_calls(text, text, uuid, uuid, timestamptz, timestamptz, text, text, text, integer, integer) is
+  'One page of the call history, newest first, with the total count of matching calls. q matches the title, body, number, and (full-text, in the tenant''s language) the transcript and summary; tag keeps the calls carrying that Ringover tag.';
+grant execute on function app_hidden.list_calls(text, text, uuid, uuid, timestamptz, timestamptz, text, text, text, integer, integer) to ringside_staff;
+
+create or replace function app_hidden.list_calls(
+  p_direction text, p_call_type text, p_contact_id uuid, p_case_id uuid, p_date_from timestamptz, p_date_to timestamptz,
+  p_q text, p_q_phone text, p_limit integer, p_offset integer
+)
+  returns table (total bigint, call jsonb)
+  language sql stable
+  set search_path = pg_catalog, pg_temp
+  as $$ select * from app_hidden.list_calls(p_direction, p_call_type, p_contact_id, p_case_id, p_date_from, p_date_to, p_q, p_q_phone, null::text, p_limit, p_offset) $$;
+comment on function app_hidden.list_calls(text, text, uuid, uuid, timestamptz, timestamptz, text, text, integer, integer) is
+  'One page of the call history without a tag filter (list_calls with p_tag null).';
+
+-- The tag filter reads the tags array through this index (jsonb ? text).
+create index interaction_events_tags_idx on app_public.interaction_events using gin ((metadata -> 'tags'));

@@ -1,5 +1,5 @@
---! Previous: sha1:f8b8c34c63b528affdcd06eee7691f0969887c90
---! Hash: sha1:296239937760022d345c02f31d794b3694f38ff6
+--! Previous: sha1:83c27ad77c1c84079232c931cef781c249d7d703
+--! Hash: sha1:169d9182b4005ffc0b7dd99cd915e1e4601a1b2e
 --! Message: contact-lookup
 
 -- Why this shape: while the phone rings, Ringover asks who the external number is (Contact Call) and
