@@ -46,7 +46,7 @@ export async function lookUpContact(
     firstname: m.first_name ?? (m.last_name ? '' : m.display_name),
     lastname: m.last_name ?? '',
     company: activeCase ?? m.company ?? '',
-    url: m.case_id ? `${base}/cases/${m.case_id}` : `${base}/contacts?contact=${m.contact_id}`,
+    url: m.case_id ? `${base}/cases/${m.case_id}` : `${base}/contacts?q=${encodeURIComponent(m.display_name)}`,
     data: {
       ...(m.case_reference ? { dossier: m.case_reference } : {}),
       ...(m.candidates > 1 ? { contact_match: 'ambiguous', candidates: m.candidates } : {}),
