@@ -56,4 +56,10 @@ describe('ringover_call_state with API items and annotations', () => {
     await ingest(db.pools.service, tenant.id, 'fold-4', 'tags_updated:c', { tags: [] }, { sentAt: '2026-11-23T16:10:00Z' });
     expect((await metadata('fold-4')).metadata.tags).toEqual([]);
   });
+
+  it('never lets an API item\'s tags or comment (even later) replace what the webhooks said', async () => {
+    await ingest(db.pools.service, tenant.id, 'fold-5', 'tags_updated:a', { tags: ['Urgent'] }, { sentAt: '2026-11-23T15:55:00Z' });
+    await ingest(db.pools.service, tenant.id, 'fold-5', 'api_call:x', { ...apiItem, tags: [], comments: 'from the API' }, { sentAt: '2026-11-24T10:00:00Z' });
+    expect((await metadata('fold-5')).metadata).toMatchObject({ tags: ['Urgent'], comments: 'from the API', sources: ['webhook', 'api'] });
+  });
 });

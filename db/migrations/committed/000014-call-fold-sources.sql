@@ -1,5 +1,5 @@
 --! Previous: sha1:845ed93b4881faca6137aadd46d3765a0e1d8831
---! Hash: sha1:83c27ad77c1c84079232c931cef781c249d7d703
+--! Hash: sha1:26c6c58e5fe07100bdd2accd0a6fecae6247de20
 --! Message: call-fold-sources
 
 -- Why this shape: a call's entry is still folded from all of its accepted deliveries (000007), and
@@ -48,7 +48,8 @@ create or replace function app_hidden.ringover_call_state(p_call_id text)
         select distinct on (f.key) f.key, f.value
         from deliveries d, jsonb_each(d.facts) f
         where f.value <> 'null'::jsonb
-        order by f.key,
+        -- Webhooks before the API for every field (an API item's "tags": [] must not erase staff's tags).
+        order by f.key, d.api,
                  case when f.key in ('tags', 'comments') then -extract(epoch from d.said_at) end,
                  d.rank, d.received_at
       ) fields

@@ -1,5 +1,5 @@
---! Previous: sha1:83c27ad77c1c84079232c931cef781c249d7d703
---! Hash: sha1:169d9182b4005ffc0b7dd99cd915e1e4601a1b2e
+--! Previous: sha1:26c6c58e5fe07100bdd2accd0a6fecae6247de20
+--! Hash: sha1:b9e6c1b52d4750533a5f62938d71cd51de30e553
 --! Message: contact-lookup
 
 -- Why this shape: while the phone rings, Ringover asks who the external number is (Contact Call) and
