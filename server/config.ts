@@ -41,6 +41,8 @@ const schema = z.object({
     .default('1')
     .transform((v) => v === '1' || v === 'true'),
   DATA_DIR: z.string().default('.data'),
+  /** How long a staff session's check is cached per process (ms); a logout here is seen at once, elsewhere within this. */
+  SESSION_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
 });
 
 export type Config = z.infer<typeof schema>;
