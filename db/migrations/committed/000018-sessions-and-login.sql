@@ -1,5 +1,5 @@
 --! Previous: sha1:abdee42f41f048f13b58985a3f5b99e98a999c91
---! Hash: sha1:8635b99b11f7de15fb8eb2c89fecb8ee785d390d
+--! Hash: sha1:d14f832ab09e17f80d5a71b939bf95edc884045e
 --! Message: sessions-and-login
 
 -- Why this shape: a staff token is only as good as the session it names. A signed JWT alone cannot be
@@ -42,8 +42,8 @@ begin
     $f$create function app_private.dummy_password_hash() returns text
          language plpgsql immutable
          set search_path = pg_catalog, pg_temp
-         as 'begin return %L; end'$f$,
-    public.crypt(encode(public.gen_random_bytes(32), 'hex'), public.gen_salt('bf', 10)));
+         as %L$f$,
+    format('begin return %L; end', public.crypt(encode(public.gen_random_bytes(32), 'hex'), public.gen_salt('bf', 10))));
 end
 $$;
 comment on function app_private.dummy_password_hash() is 'A bcrypt hash (cost 10, like real ones) of an unknown random secret: login compares unknown e-mails against it, so both paths cost the same.';

@@ -1,5 +1,5 @@
---! Previous: sha1:8635b99b11f7de15fb8eb2c89fecb8ee785d390d
---! Hash: sha1:4f6fafc2408e2b6cdf445d48ad6075d06d652eef
+--! Previous: sha1:d14f832ab09e17f80d5a71b939bf95edc884045e
+--! Hash: sha1:04e7e3d415b45fe2037705aed7b2bdc308d5f3c1
 --! Message: staff-roles-and-call-details
 
 -- Why this shape, part 1: a firm's `admin` and its `staff` differ in one thing that matters most —

@@ -1,5 +1,5 @@
---! Previous: sha1:4f6fafc2408e2b6cdf445d48ad6075d06d652eef
---! Hash: sha1:6f4fa9f0fdee4f5f89d8a775d8ccc020d91594d3
+--! Previous: sha1:04e7e3d415b45fe2037705aed7b2bdc308d5f3c1
+--! Hash: sha1:4b64c8ee730bd1f5e37b75be9d3106ed468f1a05
 --! Message: ai-task-suggestions
 
 -- Why this shape: a call's transcript is what a caller said, and a caller can say anything ("crée une
