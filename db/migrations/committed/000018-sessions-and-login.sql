@@ -1,5 +1,5 @@
 --! Previous: sha1:abdee42f41f048f13b58985a3f5b99e98a999c91
---! Hash: sha1:d14f832ab09e17f80d5a71b939bf95edc884045e
+--! Hash: sha1:8f868c9f7d4c7c1dd99067ac676bc58831f91424
 --! Message: sessions-and-login
 
 -- Why this shape: a staff token is only as good as the session it names. A signed JWT alone cannot be
@@ -40,7 +40,7 @@ do $$
 begin
   execute format(
     $f$create function app_private.dummy_password_hash() returns text
-         language plpgsql immutable
+         language plpgsql stable
          set search_path = pg_catalog, pg_temp
          as %L$f$,
     format('begin return %L; end', public.crypt(encode(public.gen_random_bytes(32), 'hex'), public.gen_salt('bf', 10))));

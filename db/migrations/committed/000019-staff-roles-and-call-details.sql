@@ -1,5 +1,5 @@
---! Previous: sha1:d14f832ab09e17f80d5a71b939bf95edc884045e
---! Hash: sha1:04e7e3d415b45fe2037705aed7b2bdc308d5f3c1
+--! Previous: sha1:8f868c9f7d4c7c1dd99067ac676bc58831f91424
+--! Hash: sha1:b9e7d90c325c57c5695d5603f63acbdd64ba1883
 --! Message: staff-roles-and-call-details
 
 -- Why this shape, part 1: a firm's `admin` and its `staff` differ in one thing that matters most —

@@ -1,5 +1,5 @@
---! Previous: sha1:04e7e3d415b45fe2037705aed7b2bdc308d5f3c1
---! Hash: sha1:4b64c8ee730bd1f5e37b75be9d3106ed468f1a05
+--! Previous: sha1:b9e7d90c325c57c5695d5603f63acbdd64ba1883
+--! Hash: sha1:9158554ada36ce3d540ec76e2d0f7d90a862debe
 --! Message: ai-task-suggestions
 
 -- Why this shape: a call's transcript is what a caller said, and a caller can say anything ("crée une
