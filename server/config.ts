@@ -36,10 +36,11 @@ const schema = z.object({
   SSE_KEEPALIVE_MS: z.coerce.number().int().min(100).default(30_000),
   WEBHOOK_RATE_LIMIT_PER_MIN: z.coerce.number().int().min(1).default(1000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Unset, 1/true or 0/false: whether demo data may be created is decided by server/demo/policy.ts. */
   DEMO: z
-    .enum(['0', '1', 'true', 'false'])
-    .default('1')
-    .transform((v) => v === '1' || v === 'true'),
+    .enum(['0', '1', 'true', 'false', ''])
+    .optional()
+    .transform((v) => (v === undefined || v === '' ? undefined : v === '1' || v === 'true')),
   DATA_DIR: z.string().default('.data'),
   /** How long a staff session's check is cached per process (ms); a logout here is seen at once, elsewhere within this. */
   SESSION_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
