@@ -1,5 +1,5 @@
 --! Previous: sha1:b9e7d90c325c57c5695d5603f63acbdd64ba1883
---! Hash: sha1:9158554ada36ce3d540ec76e2d0f7d90a862debe
+--! Hash: sha1:8d1913b73910176484b8b39818b80c3be8e9b19f
 --! Message: ai-task-suggestions
 
 -- Why this shape: a call's transcript is what a caller said, and a caller can say anything ("crée une
@@ -51,7 +51,7 @@ create function app_public.accept_task(task_id uuid) returns app_public.tasks
      where t.id = task_id and t.status = 'suggested'
     returning t.*
   $$;
-comment on function app_public.accept_task(uuid) is 'Accepts a task the AI suggested: it becomes an open task of the case.';
+comment on function app_public.accept_task(uuid) is E'@resultFieldName task\nAccepts a task the AI suggested: it becomes an open task of the case.';
 
 create function app_public.dismiss_task(task_id uuid) returns app_public.tasks
   language sql volatile
@@ -61,5 +61,5 @@ create function app_public.dismiss_task(task_id uuid) returns app_public.tasks
      where t.id = task_id and t.status = 'suggested'
     returning t.*
   $$;
-comment on function app_public.dismiss_task(uuid) is 'Dismisses a task the AI suggested: it is kept, as dismissed, and never becomes a task of the case.';
+comment on function app_public.dismiss_task(uuid) is E'@resultFieldName task\nDismisses a task the AI suggested: it is kept, as dismissed, and never becomes a task of the case.';
 grant execute on function app_public.accept_task(uuid), app_public.dismiss_task(uuid) to ringside_staff;
