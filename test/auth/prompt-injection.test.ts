@@ -87,7 +87,8 @@ describe('a transcript that gives orders', () => {
     const nodes = (listed.body.data.interactionEventByRowId.tasks.nodes as Array<{ rowId: string; status: string; source: string; sourceIndex: number }>)
       .toSorted((a, b) => a.sourceIndex - b.sourceIndex);
     expect(nodes.map((n) => [n.status, n.source])).toEqual([['suggested', 'ai'], ['suggested', 'ai']]);
-    const [injected, callback] = nodes as [{ rowId: string }, { rowId: string }];
+    const injected = nodes[0]!;
+    const callback = nodes[1]!;
 
     const dismissed = await graphql(server.url, token, 'mutation($id: UUID!) { dismissTask(input: { taskId: $id }) { task { rowId status } } }', { id: injected.rowId });
     expect(dismissed.body.errors).toBeUndefined();
