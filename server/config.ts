@@ -48,6 +48,9 @@ const schema = z.object({
 
 export type Config = z.infer<typeof schema>;
 
+/** The shortest JWT_SECRET production accepts. */
+export const MIN_JWT_SECRET_BYTES = 32;
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
@@ -57,6 +60,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const config = parsed.data;
   if (config.NODE_ENV === 'production' && !config.JWT_SECRET) {
     throw new Error('Invalid configuration: JWT_SECRET is required when NODE_ENV=production');
+  }
+  // HS256 with a short key can be brute-forced offline from any one token: 32 bytes, as the key's hash size.
+  if (config.NODE_ENV === 'production' && Buffer.byteLength(config.JWT_SECRET!, 'utf8') < MIN_JWT_SECRET_BYTES) {
+    throw new Error(`Invalid configuration: JWT_SECRET must be at least ${MIN_JWT_SECRET_BYTES} bytes when NODE_ENV=production (e.g. openssl rand -hex 32)`);
   }
   return config;
 }
