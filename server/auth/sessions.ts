@@ -5,6 +5,7 @@
 // The check is cached a few seconds per session, so a burst of requests costs one query; a logout on
 // this process drops its entry at once, other processes notice within the cache's lifetime. The
 // role a request runs with is the user's current one, from that same check, not the token's claim.
+import { EventEmitter } from 'node:events';
 import type pg from 'pg';
 import { DEFAULT_TOKEN_TTL_SECONDS, type StaffToken, type TokenService } from './tokens.ts';
 
@@ -36,6 +37,8 @@ export class StaffSessions {
   private readonly checkPool: pg.Pool;
   private readonly cacheMs: number;
   private readonly cache = new Map<string, { role: 'staff' | 'admin' | null; until: number }>();
+  /** 'ended' (sessionId): a logout on this process, for the open event streams of that session. */
+  private readonly events = new EventEmitter().setMaxListeners(0);
 
   /**
    * loginPool: the small pool logins use (ringside_service); checkPool: the staff pool
@@ -79,6 +82,21 @@ export class StaffSessions {
     if (!claims) return;
     this.remember(claims.sessionId, null);
     await this.checkPool.query('select app_hidden.end_session($1)', [claims.sessionId]);
+    this.events.emit('ended', claims.sessionId);
+  }
+
+  /** Calls `listener` when this process ends the session (logout); returns the unsubscribe function. */
+  onEnded(sessionId: string, listener: () => void): () => void {
+    const filtered = (ended: string) => {
+      if (ended === sessionId) listener();
+    };
+    this.events.on('ended', filtered);
+    return () => void this.events.off('ended', filtered);
+  }
+
+  /** Whether an already verified identity's session still holds (cached like every check). */
+  async isLive(staff: StaffToken): Promise<boolean> {
+    return (await this.liveRole(staff)) !== null;
   }
 
   private async liveRole(claims: StaffToken): Promise<'staff' | 'admin' | null> {

@@ -24,6 +24,8 @@ const RETRY_MS = 2000;
 const PRUNE_EVERY_MS = 10 * 60_000;
 /** Events whose writer died before waking the relays are numbered by this sweep. */
 const SWEEP_EVERY_MS = 1_000;
+/** How often an open stream re-checks its session (cached checks: one query per session per cache period at most). */
+const SESSION_RECHECK_MS = 15_000;
 
 /** The listener, the hub and the housekeeping of one process, started and stopped together. */
 export class LiveRelay {
@@ -124,7 +126,23 @@ export function eventStreamRouter(deps: { tokens: StaffSessions; hub: LiveHub })
     req.socket.setTimeout(0);
     res.write(`retry: ${RETRY_MS}\n\n`);
     const sub = deps.hub.subscribe(res, staff.tenantId, lastEventId(req), staff.expiresAt);
-    res.on('close', () => deps.hub.unsubscribe(sub));
+    // The stream ends with its session: at once on a logout here, within SESSION_RECHECK_MS when the
+    // session ends elsewhere (another process, a password change, the user disabled or deleted).
+    const endWithSession = () => {
+      if (sub.state === 'closed') return;
+      deps.hub.unsubscribe(sub);
+      res.end(': session ended\n\n');
+    };
+    const stopWatching = deps.tokens.onEnded(staff.sessionId, endWithSession);
+    const recheck = setInterval(() => {
+      deps.tokens.isLive(staff).then((live) => live || endWithSession(), () => {});
+    }, SESSION_RECHECK_MS);
+    recheck.unref();
+    res.on('close', () => {
+      clearInterval(recheck);
+      stopWatching();
+      deps.hub.unsubscribe(sub);
+    });
   });
   return router;
 }

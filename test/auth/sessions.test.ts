@@ -3,6 +3,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { startTestServer } from '../support/server.ts';
 import { bearer, graphql, logIn, streamStatus } from './support.ts';
+import { SseStream } from '../support/sse.ts';
 
 let db: TestDatabase;
 /** Caches session checks a few seconds, as in production: a logout here must still be seen at once. */
@@ -40,6 +41,18 @@ describe('server-side sessions', () => {
     expect(await streamStatus(cached.url, `?token=${encodeURIComponent(token!)}`)).toBe(401);
     // Another process (no cache entry of its own) sees the same: the session row decides.
     expect(await calls(uncached.url, bearer(token!))).toBe(401);
+  });
+
+  it('ends an open event stream when its session is logged out', async () => {
+    const user = await db.createUser(tenant.id);
+    const { token } = await logIn(cached.url, user);
+    const stream = await SseStream.open(`${cached.url}/api/v1/events/stream`, { headers: bearer(token!) });
+    expect(stream.status).toBe(200);
+    await stream.until((s) => s.events.some((e) => e.event === 'connected'), 'connected');
+    await fetch(`${cached.url}/api/v1/auth/logout`, { method: 'POST', headers: bearer(token!) });
+    await stream.ended;
+    expect(stream.closed).toBe(true);
+    expect(stream.comments.join('\n')).toContain('session ended');
   });
 
   it('ends the session of a cookie on logout', async () => {
