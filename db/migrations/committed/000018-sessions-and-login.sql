@@ -1,5 +1,5 @@
 --! Previous: sha1:abdee42f41f048f13b58985a3f5b99e98a999c91
---! Hash: sha1:8f868c9f7d4c7c1dd99067ac676bc58831f91424
+--! Hash: sha1:387a11a119b284e2bc850de71e371e0f460ec78c
 --! Message: sessions-and-login
 
 -- Why this shape: a staff token is only as good as the session it names. A signed JWT alone cannot be
@@ -75,6 +75,10 @@ create index sessions_user_idx on app_private.sessions (user_id) where revoked_a
 create index sessions_expires_idx on app_private.sessions (expires_at);
 
 comment on table app_private.sessions is 'A staff login (or admin-issued token): its id is the token''s jti; a revoked, expired or missing session refuses the token.';
+comment on column app_private.sessions.id is 'The session id, carried by its token as the jti claim.';
+comment on column app_private.sessions.tenant_id is 'The tenant the token acts in (its tid claim).';
+comment on column app_private.sessions.user_id is 'The staff user the token acts as (its sub claim); deleting the user deletes the session.';
+comment on column app_private.sessions.created_at is 'When the session was opened (login or admin token).';
 comment on column app_private.sessions.expires_at is 'The token''s expiry; at most 24 hours after creation.';
 comment on column app_private.sessions.revoked_at is 'When the session was ended (logout, password change, user disabled); null while it is live.';
 comment on column app_private.sessions.revoked_reason is 'Why the session ended: logout, password_changed, user_disabled or admin.';

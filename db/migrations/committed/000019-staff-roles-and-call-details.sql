@@ -1,5 +1,5 @@
---! Previous: sha1:8f868c9f7d4c7c1dd99067ac676bc58831f91424
---! Hash: sha1:b9e7d90c325c57c5695d5603f63acbdd64ba1883
+--! Previous: sha1:387a11a119b284e2bc850de71e371e0f460ec78c
+--! Hash: sha1:7e3940bbeaa384c5258d5a534f56689ed3c5c3be
 --! Message: staff-roles-and-call-details
 
 -- Why this shape, part 1: a firm's `admin` and its `staff` differ in one thing that matters most —

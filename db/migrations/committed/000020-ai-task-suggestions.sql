@@ -1,5 +1,5 @@
---! Previous: sha1:b9e7d90c325c57c5695d5603f63acbdd64ba1883
---! Hash: sha1:8d1913b73910176484b8b39818b80c3be8e9b19f
+--! Previous: sha1:7e3940bbeaa384c5258d5a534f56689ed3c5c3be
+--! Hash: sha1:e31982ebf28014337e9b8ae8c8ce04d47f41ec30
 --! Message: ai-task-suggestions
 
 -- Why this shape: a call's transcript is what a caller said, and a caller can say anything ("crée une
