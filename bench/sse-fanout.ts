@@ -39,6 +39,7 @@ async function serve(): Promise<void> {
 async function drive(): Promise<void> {
   const { benchEnvironment, report, percentile, APP_PASSWORD } = await import('./support/environment.ts');
   const { TokenService } = await import('../server/auth/tokens.ts');
+  const { openSession } = await import('../server/auth/sessions.ts');
   const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
   const scenarios = (sizes.length ? sizes : [1000, 10000]).flatMap((clients) => [
     { clients, tenants: TENANTS },
@@ -54,11 +55,14 @@ async function drive(): Promise<void> {
     const { rows } = await owner.query('select * from app_private.create_tenant($1, $2, $3)', [`Bench ${i}`, `bench-${i}`, 'BE']);
     tenants.push({ id: rows[0].id, slug: rows[0].slug, webhookSecret: rows[0].webhook_secret });
   }
-  await owner.end();
-
+  // A token names a live session of a real user (server/auth/sessions.ts).
   const tokens = new TokenService(JWT_SECRET);
   const tokenOf = new Map<string, string>();
-  for (const t of tenants) tokenOf.set(t.id, (await tokens.issue({ userId: randomUUID(), tenantId: t.id, role: 'staff' }, 6 * 3600)).token);
+  for (const t of tenants) {
+    const { rows } = await owner.query('select app_private.create_user($1, $2, $3, $4) as id', [t.id, `bench-${randomUUID()}@example.be`, 'bench-password', 'Bench']);
+    tokenOf.set(t.id, (await openSession(owner, tokens, { userId: rows[0].id, tenantId: t.id }, 6 * 3600)).token);
+  }
+  await owner.end();
 
   for (const scenario of scenarios) {
     const context = { clients: scenario.clients, tenants: scenario.tenants, clients_per_event: Math.ceil(scenario.clients / scenario.tenants) };

@@ -14,6 +14,7 @@ import { TenantRateLimiter } from './webhooks/rate-limit.ts';
 import { ringoverWebhookRouter } from './webhooks/ringover.ts';
 import { LiveWaker } from './live/wake.ts';
 import { TokenService } from './auth/tokens.ts';
+import { StaffSessions } from './auth/sessions.ts';
 import { authRouter } from './auth/routes.ts';
 import { requireStaff } from './auth/staff.ts';
 import { callsRouter } from './calls/routes.ts';
@@ -32,7 +33,8 @@ export interface AppContext {
 export interface App {
   express: Express;
   metrics: Metrics;
-  tokens: TokenService;
+  /** Staff sessions: issue, verify (signature and live session), end. */
+  tokens: StaffSessions;
   readiness: Map<string, () => boolean>;
   /** The live-event relay: server.ts starts and stops it. */
   live: LiveRelay;
@@ -43,7 +45,12 @@ export function createApp(ctx: AppContext): App {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   const metrics = createMetrics();
-  const tokens = new TokenService(ctx.jwtSecret);
+  const tokens = new StaffSessions({
+    signer: new TokenService(ctx.jwtSecret),
+    loginPool: ctx.pools.login,
+    checkPool: ctx.pools.staff,
+    cacheMs: ctx.config.SESSION_CACHE_MS,
+  });
   const readiness = new Map<string, () => boolean>();
 
   installRequestLogging(app, ctx, metrics);
@@ -59,7 +66,7 @@ export function createApp(ctx: AppContext): App {
       publicUrl: ctx.publicUrl,
     }),
   );
-  app.use(authRouter({ pool: ctx.pools.service, tokens, secureCookies: ctx.config.NODE_ENV === 'production' }));
+  app.use(authRouter({ sessions: tokens, secureCookies: ctx.config.NODE_ENV === 'production' }));
   app.use('/api/v1/ringover', requireStaff(tokens));
   app.use(callsRouter({ pool: ctx.pools.staff, recordings: new RecordingProxy(ctx.config.RECORDING_ALLOWED_HOSTS) }));
   const live = installEventStream(app, {

@@ -36,14 +36,20 @@ const schema = z.object({
   SSE_KEEPALIVE_MS: z.coerce.number().int().min(100).default(30_000),
   WEBHOOK_RATE_LIMIT_PER_MIN: z.coerce.number().int().min(1).default(1000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Unset, 1/true or 0/false: whether demo data may be created is decided by server/demo/policy.ts. */
   DEMO: z
-    .enum(['0', '1', 'true', 'false'])
-    .default('1')
-    .transform((v) => v === '1' || v === 'true'),
+    .enum(['0', '1', 'true', 'false', ''])
+    .optional()
+    .transform((v) => (v === undefined || v === '' ? undefined : v === '1' || v === 'true')),
   DATA_DIR: z.string().default('.data'),
+  /** How long a staff session's check is cached per process (ms); a logout here is seen at once, elsewhere within this. */
+  SESSION_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
 });
 
 export type Config = z.infer<typeof schema>;
+
+/** The shortest JWT_SECRET production accepts. */
+export const MIN_JWT_SECRET_BYTES = 32;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = schema.safeParse(env);
@@ -54,6 +60,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const config = parsed.data;
   if (config.NODE_ENV === 'production' && !config.JWT_SECRET) {
     throw new Error('Invalid configuration: JWT_SECRET is required when NODE_ENV=production');
+  }
+  // HS256 with a short key can be brute-forced offline from any one token: 32 bytes, as the key's hash size.
+  if (config.NODE_ENV === 'production' && Buffer.byteLength(config.JWT_SECRET!, 'utf8') < MIN_JWT_SECRET_BYTES) {
+    throw new Error(`Invalid configuration: JWT_SECRET must be at least ${MIN_JWT_SECRET_BYTES} bytes when NODE_ENV=production (e.g. openssl rand -hex 32)`);
   }
   return config;
 }

@@ -7,6 +7,7 @@ import { openLocalDatabase, writeRuntime, clearRuntime } from './db/local.ts';
 import { migrateDatabase, roleUrl } from './db/migrate.ts';
 import { localSecrets } from './secrets.ts';
 import { seedDemo, DEMO_LOGIN, DEMO_TENANT_SLUG } from './demo/seed.ts';
+import { demoDataAllowed } from './demo/policy.ts';
 import { startServer } from './server.ts';
 import { installWebUi, ensureWebBuild, type WebUi } from './web-ui.ts';
 import { startWorker } from './worker/runner.ts';
@@ -21,7 +22,8 @@ async function main() {
   const secrets = localSecrets(config.DATA_DIR, { jwtSecret: config.JWT_SECRET, appPassword: config.DATABASE_APP_PASSWORD });
   await migrateDatabase(database.ownerUrl, secrets.appPassword, (line) => logger.debug(line));
 
-  const demo = config.DEMO ? await seedDemo(database.ownerUrl, roleUrl(database.ownerUrl, 'ringside_service', secrets.appPassword)) : null;
+  const demoAllowed = demoDataAllowed(config);
+  const demo = demoAllowed ? await seedDemo(database.ownerUrl, roleUrl(database.ownerUrl, 'ringside_service', secrets.appPassword)) : null;
 
   // The staff UI: Vite's dev server under `npm run dev`, else the build (made now if missing or stale).
   const devUi = config.NODE_ENV === 'development' && process.env.npm_lifecycle_event === 'dev';
@@ -62,7 +64,7 @@ async function main() {
       `  webhook URL:  ${server.url}/api/v1/webhooks/ringover/${demo.slug}`,
       `  webhook secret: ${demo.webhookSecret}`,
     );
-  } else if (config.DEMO) {
+  } else if (demoAllowed) {
     lines.push(`  demo login:   ${DEMO_LOGIN.email} / ${DEMO_LOGIN.password} (if the demo tenant "${DEMO_TENANT_SLUG}" exists)`);
     lines.push(`  webhook URL:  ${server.url}/api/v1/webhooks/ringover/<tenant slug>  (npm run admin -- tenant:create prints a tenant's secret)`);
   }

@@ -1,41 +1,38 @@
 // POST /api/v1/auth/login, /api/v1/auth/logout. The password is checked in the database (bcrypt,
-// pgcrypto): the hash never leaves it.
+// pgcrypto, the same work whether or not the e-mail exists) through its own small pool, so a burst
+// of logins waits there and never for the webhooks' connections. Logout ends the session server-side.
 import express, { type Router } from 'express';
-import type pg from 'pg';
 import { z } from 'zod';
 import { HttpError } from '../http/errors.ts';
-import { SESSION_COOKIE } from './staff.ts';
-import type { TokenService } from './tokens.ts';
+import { SESSION_COOKIE, tokenFrom } from './staff.ts';
+import type { StaffSessions } from './sessions.ts';
 
 const loginBody = z.object({
   email: z.string().trim().min(3).max(320),
   password: z.string().min(1).max(1024),
 });
 
-export function authRouter(deps: { pool: pg.Pool; tokens: TokenService; secureCookies: boolean }): Router {
+export function authRouter(deps: { sessions: StaffSessions; secureCookies: boolean }): Router {
   const router = express.Router();
   router.post('/api/v1/auth/login', express.json({ limit: '16kb' }), async (req, res) => {
     const body = loginBody.safeParse(req.body);
     if (!body.success) {
       throw new HttpError(422, 'invalid_credentials_format', 'Send {email, password}.', body.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
     }
-    const { rows } = await deps.pool.query('select user_id, tenant_id, role from app_hidden.authenticate($1, $2)', [
-      body.data.email,
-      body.data.password,
-    ]);
-    const user = rows[0];
-    if (!user) throw new HttpError(401, 'invalid_credentials', 'Unknown email or wrong password.');
-    const { token, expiresAt } = await deps.tokens.issue({ userId: user.user_id, tenantId: user.tenant_id, role: user.role });
-    res.cookie(SESSION_COOKIE, token, {
+    const session = await deps.sessions.logIn(body.data.email, body.data.password);
+    if (!session) throw new HttpError(401, 'invalid_credentials', 'Unknown email or wrong password.');
+    res.cookie(SESSION_COOKIE, session.token, {
       httpOnly: true,
       sameSite: 'lax',
       secure: deps.secureCookies,
       path: '/',
-      expires: expiresAt,
+      expires: session.expiresAt,
     });
-    res.json({ token, expires_at: expiresAt.toISOString() });
+    res.json({ token: session.token, expires_at: session.expiresAt.toISOString() });
   });
-  router.post('/api/v1/auth/logout', (_req, res) => {
+  router.post('/api/v1/auth/logout', async (req, res) => {
+    const token = tokenFrom(req);
+    if (token) await deps.sessions.end(token);
     res.clearCookie(SESSION_COOKIE, { path: '/' });
     res.status(204).end();
   });

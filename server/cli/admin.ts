@@ -5,7 +5,8 @@ import pg from 'pg';
 import { loadConfig } from '../config.ts';
 import { openLocalDatabase } from '../db/local.ts';
 import { localSecrets } from '../secrets.ts';
-import { TokenService } from '../auth/tokens.ts';
+import { TokenService, DEFAULT_TOKEN_TTL_SECONDS, MAX_TOKEN_TTL_SECONDS } from '../auth/tokens.ts';
+import { openSession } from '../auth/sessions.ts';
 import { migrateDatabase } from '../db/migrate.ts';
 import { aiReprocess } from './ai-reprocess.ts';
 import { readSecretLine } from './read-secret.ts';
@@ -13,7 +14,9 @@ import { readSecretLine } from './read-secret.ts';
 const USAGE = `usage:
   npm run admin -- tenant:create --name N [--slug S] [--region BE]
   npm run admin -- user:create --tenant T --email E --password P [--name N] [--role staff|admin]
-  npm run admin -- token --tenant T --email E [--ttl SECONDS]
+  npm run admin -- token --tenant T --email E [--ttl SECONDS (at most 86400)]
+  npm run admin -- user:disable|user:enable|user:delete --tenant T --email E
+  npm run admin -- user:password --tenant T --email E --password P
   npm run admin -- webhook:rotate --tenant T
   npm run admin -- webhook:set-secret --tenant T [--kind events|contact]   (the key on standard input)
   npm run admin -- ai:reprocess --call ID [--tenant T] [--force]`;
@@ -50,6 +53,15 @@ async function tenantId(key: string): Promise<string> {
   return rows[0]?.id ?? fail(`no tenant "${key}"`);
 }
 
+/** The id of a tenant's user by e-mail (the admin connection names the tenant, as RLS requires). */
+async function userIn(tid: string, email: string): Promise<string> {
+  await client.query('begin');
+  await client.query("select set_config('app.current_tenant', $1, true)", [tid]);
+  const { rows } = await client.query('select id from app_public.users where tenant_id = $1 and email = $2::citext', [tid, email]);
+  await client.query('commit');
+  return rows[0]?.id ?? fail('no such user in that tenant');
+}
+
 try {
   await migrateDatabase(database.ownerUrl, secrets.appPassword);
   await client.connect();
@@ -70,19 +82,39 @@ try {
       console.log(JSON.stringify({ id: rows[0].id }));
       break;
     }
+    // --- sessions and users (issue 9): a token is a session (capped at 24 h); disabling, deleting
+    // a user or changing their password ends every session of theirs (SQL triggers). ---
     case 'token': {
       const tid = await tenantId(need('tenant'));
-      await client.query('begin');
-      await client.query("select set_config('app.current_tenant', $1, true)", [tid]);
-      const { rows } = await client.query('select id, role from app_public.users where tenant_id = $1 and email = $2::citext', [tid, need('email')]);
-      await client.query('commit');
-      const user = rows[0] ?? fail('no such user in that tenant');
-      const ttl = values.ttl ? Number(values.ttl) : undefined;
-      if (ttl !== undefined && !(Number.isInteger(ttl) && ttl > 0)) fail('--ttl must be a positive number of seconds');
-      const { token } = await new TokenService(secrets.jwtSecret).issue({ userId: user.id, tenantId: tid, role: user.role }, ttl);
+      const user = await userIn(tid, need('email'));
+      const ttl = values.ttl === undefined ? DEFAULT_TOKEN_TTL_SECONDS : Number(values.ttl);
+      if (!(Number.isInteger(ttl) && ttl > 0 && ttl <= MAX_TOKEN_TTL_SECONDS)) {
+        fail(`--ttl must be a whole number of seconds between 1 and ${MAX_TOKEN_TTL_SECONDS} (24 hours)`);
+      }
+      const { token } = await openSession(client, new TokenService(secrets.jwtSecret), { userId: user, tenantId: tid }, ttl);
       console.log(token);
       break;
     }
+    case 'user:disable':
+    case 'user:enable': {
+      const user = await userIn(await tenantId(need('tenant')), need('email'));
+      await client.query('select app_private.set_user_disabled($1, $2)', [user, positionals[0] === 'user:disable']);
+      console.log(JSON.stringify({ id: user, disabled: positionals[0] === 'user:disable' }));
+      break;
+    }
+    case 'user:delete': {
+      const user = await userIn(await tenantId(need('tenant')), need('email'));
+      await client.query('select app_private.delete_user($1)', [user]);
+      console.log(JSON.stringify({ id: user, deleted: true }));
+      break;
+    }
+    case 'user:password': {
+      const user = await userIn(await tenantId(need('tenant')), need('email'));
+      await client.query('select app_private.set_user_password($1, $2)', [user, need('password')]);
+      console.log(JSON.stringify({ id: user, password_changed: true }));
+      break;
+    }
+    // --- end of sessions and users ---
     case 'webhook:rotate': {
       const tid = await tenantId(need('tenant'));
       const { rows } = await client.query('select app_private.rotate_webhook_secret($1) as secret', [tid]);

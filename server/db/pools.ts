@@ -10,6 +10,8 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => (Number.isSafeInteger(Numb
 export interface DatabasePools {
   service: pg.Pool;
   staff: pg.Pool;
+  /** Logins only (ringside_service, a few connections): a burst of logins queues here, not on the webhooks' pool. */
+  login: pg.Pool;
   serviceUrl: string;
   close(): Promise<void>;
 }
@@ -22,14 +24,16 @@ export function createPools(ownerUrl: string, appPassword: string, opts: { max?:
     max: opts.max ?? 20,
     application_name: 'ringside-staff',
   });
+  const login = new pg.Pool({ connectionString: serviceUrl, max: 3, application_name: 'ringside-login' });
   // An idle client losing its connection must not crash the process; the pool replaces it.
-  for (const pool of [service, staff]) pool.on('error', () => {});
+  for (const pool of [service, staff, login]) pool.on('error', () => {});
   return {
     service,
     staff,
+    login,
     serviceUrl,
     close: async () => {
-      await Promise.all([service.end(), staff.end()]);
+      await Promise.all([service.end(), staff.end(), login.end()]);
     },
   };
 }

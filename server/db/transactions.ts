@@ -6,6 +6,8 @@ import type pg from 'pg';
 export interface StaffIdentity {
   tenantId: string;
   userId: string;
+  /** staff or admin, from the live session: only admins may delete (app_hidden.current_user_role()). */
+  role?: string;
 }
 
 export async function inTransaction<T>(
@@ -36,7 +38,12 @@ export async function inTransaction<T>(
 
 /** The settings of a staff request: the role row-level security applies to, the tenant, the user. */
 export function staffSettings(identity: StaffIdentity): Record<string, string> {
-  return { role: 'ringside_staff', 'app.current_tenant': identity.tenantId, 'app.current_user': identity.userId };
+  return {
+    role: 'ringside_staff',
+    'app.current_tenant': identity.tenantId,
+    'app.current_user': identity.userId,
+    'app.current_role': identity.role ?? 'staff',
+  };
 }
 
 /** For staff requests: as ringside_staff, within the token's tenant. */

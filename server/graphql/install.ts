@@ -1,8 +1,9 @@
 // /graphql: PostGraphile 5 over app_public, mounted on the Express app (grafserv's Express adaptor).
 //
 // It connects through the staff pool, as ringside_authenticator, which can do nothing by itself; the
-// staff token (Bearer, session cookie or ?token=) becomes the transaction's pgSettings — role
-// ringside_staff, app.current_tenant, app.current_user — exactly what the REST routes set
+// staff token (Bearer or session cookie, naming a live session) becomes the transaction's pgSettings —
+// role ringside_staff, app.current_tenant, app.current_user, app.current_role (the user's current role,
+// from the session check: only admins may delete) — exactly what the REST routes set
 // (staffSettings), so row-level security isolates tenants here too. A request without a valid token
 // never reaches PostGraphile: it gets the same JSON 401 as the REST API.
 // Ruru (GraphiQL) is served at /graphiql in development only.
@@ -14,7 +15,8 @@ import { makePgService } from 'postgraphile/adaptors/pg';
 import { grafserv } from 'postgraphile/grafserv/express/v4';
 import type { CountryCode } from 'libphonenumber-js';
 import { requireStaff } from '../auth/staff.ts';
-import type { StaffToken, TokenService } from '../auth/tokens.ts';
+import type { StaffToken } from '../auth/tokens.ts';
+import type { StaffSessions } from '../auth/sessions.ts';
 import { staffSettings } from '../db/transactions.ts';
 import { RingsideSchemaPlugin, smartTags } from './schema.ts';
 
@@ -54,7 +56,7 @@ class TenantRegions {
 
 export async function installPostGraphile(
   app: Express,
-  deps: { staffPool: pg.Pool; servicePool: pg.Pool; tokens: TokenService; development: boolean },
+  deps: { staffPool: pg.Pool; servicePool: pg.Pool; tokens: StaffSessions; development: boolean },
 ): Promise<GraphqlApi> {
   const regions = new TenantRegions(deps.servicePool);
   const preset: GraphileConfig.Preset = {

@@ -1,8 +1,9 @@
 // What the GraphQL API exposes beyond what PostGraphile derives from app_public, and what it hides.
 //
-// Hidden (smart tags, below): the Ringover recording URL (inside interaction_events.metadata, which is
-// replaced by `details`, the same object without it), tenant administration and users' writes, and the
-// generic create/update of contacts: a contact's phone number must be normalized with the tenant's
+// Hidden (smart tags, below): interaction_events.metadata, which holds Ringover's recording and
+// voicemail URLs (`details` and `hasRecording` replace it: computed columns in SQL, through the same
+// allow-list of keys as the REST API — app_hidden.call_details), tenant administration and users'
+// writes, and the generic create/update of contacts: a contact's phone number must be normalized with the tenant's
 // region by server/phone/normalize.ts (libphonenumber), which SQL cannot do, so contacts are written
 // only through `createContact` / `updateContact` below. Secrets, the delivery inbox and live events
 // are in app_private, a schema GraphQL never sees (and ringside_staff has no usage on).
@@ -24,7 +25,7 @@ export const smartTags = jsonPgSmartTags({
       'app_public.interaction_events': {
         tags: { behavior: ['-insert', '-delete'] },
         attribute: {
-          // Holds the Ringover recording URL, which must never reach a browser: see `details`.
+          // Holds Ringover's recording and voicemail URLs, which must never reach a browser: see `details`.
           metadata: { tags: { behavior: ['-*'] } },
         },
       },
@@ -120,13 +121,6 @@ export const RingsideSchemaPlugin = extendSchema((build) => {
         """Contacts whose name or company contains the text, or whose number is the number written in any form."""
         searchContacts(query: String!, first: Int = 50): [Contact!]!
       }
-
-      extend type InteractionEvent {
-        """The entry's metadata (call details and AI results), without the Ringover recording URL."""
-        details: JSON!
-        """Whether a recording can be played through /api/v1/ringover/calls/:id/recording."""
-        hasRecording: Boolean!
-      }
     `,
     objects: {
       Mutation: {
@@ -215,21 +209,6 @@ export const RingsideSchemaPlugin = extendSchema((build) => {
               return rows.map((r) => r.id);
             });
             return each($ids, ($id) => contacts.get({ id: $id }));
-          },
-        },
-      },
-      InteractionEvent: {
-        plans: {
-          details($event: Step) {
-            const $metadata = ($event as unknown as { get(name: string): Step<Record<string, unknown> | null> }).get('metadata');
-            return lambda($metadata, (metadata) => {
-              const { recording_url: _hidden, ...rest } = metadata ?? {};
-              return rest;
-            });
-          },
-          hasRecording($event: Step) {
-            const $metadata = ($event as unknown as { get(name: string): Step<Record<string, unknown> | null> }).get('metadata');
-            return lambda($metadata, (metadata) => typeof metadata?.recording_url === 'string');
           },
         },
       },

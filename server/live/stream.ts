@@ -1,6 +1,6 @@
 // GET /api/v1/events/stream — the live events of the caller's tenant, as Server-Sent Events.
 //
-// Auth: `Authorization: Bearer`, the session cookie, or `?token=` (EventSource cannot send headers);
+// Auth: `Authorization: Bearer`, the session cookie, or `?token=` (EventSource cannot send headers; the only route that takes it);
 // the token's tenant is the only one the stream carries, and the stream ends when the token expires.
 // The URL is logged with the token redacted (server/logger.ts redactUrl, used by the request logger).
 //
@@ -12,9 +12,8 @@ import express, { type Express, type Request, type Router } from 'express';
 import type pg from 'pg';
 import type { Logger } from '../logger.ts';
 import type { LiveMetrics } from '../observability/metrics.ts';
-import { HttpError } from '../http/errors.ts';
-import { tokenFrom } from '../auth/staff.ts';
-import type { TokenService } from '../auth/tokens.ts';
+import { authenticateStaff } from '../auth/staff.ts';
+import type { StaffSessions } from '../auth/sessions.ts';
 import { LiveHub } from './hub.ts';
 import { LiveSequencer } from './sequencer.ts';
 import { LiveListener } from './listener.ts';
@@ -25,6 +24,8 @@ const RETRY_MS = 2000;
 const PRUNE_EVERY_MS = 10 * 60_000;
 /** Events whose writer died before waking the relays are numbered by this sweep. */
 const SWEEP_EVERY_MS = 1_000;
+/** How often an open stream re-checks its session (cached checks: one query per session per cache period at most). */
+const SESSION_RECHECK_MS = 15_000;
 
 /** The listener, the hub and the housekeeping of one process, started and stopped together. */
 export class LiveRelay {
@@ -95,7 +96,7 @@ export function installEventStream(
     pool: pg.Pool;
     logger: Logger;
     metrics: LiveMetrics;
-    tokens: TokenService;
+    tokens: StaffSessions;
     keepaliveMs: number;
     readiness: Map<string, () => boolean>;
   },
@@ -106,13 +107,11 @@ export function installEventStream(
   return relay;
 }
 
-export function eventStreamRouter(deps: { tokens: TokenService; hub: LiveHub }): Router {
+export function eventStreamRouter(deps: { tokens: StaffSessions; hub: LiveHub }): Router {
   const router = express.Router();
   router.get(STREAM_PATH, async (req, res) => {
-    const token = tokenFrom(req);
-    if (!token) throw new HttpError(401, 'unauthenticated', 'Log in first: send a staff token (?token=, Authorization: Bearer) or the session cookie.');
-    const staff = await deps.tokens.verify(token);
-    if (!staff) throw new HttpError(401, 'invalid_token', 'The staff token is invalid or has expired.');
+    // The one route that takes ?token= (EventSource cannot send headers); the session must be live.
+    const staff = await authenticateStaff(req, deps.tokens, { allowQuery: true });
     if (req.destroyed || res.destroyed) return;
 
     res.writeHead(200, {
@@ -127,7 +126,23 @@ export function eventStreamRouter(deps: { tokens: TokenService; hub: LiveHub }):
     req.socket.setTimeout(0);
     res.write(`retry: ${RETRY_MS}\n\n`);
     const sub = deps.hub.subscribe(res, staff.tenantId, lastEventId(req), staff.expiresAt);
-    res.on('close', () => deps.hub.unsubscribe(sub));
+    // The stream ends with its session: at once on a logout here, within SESSION_RECHECK_MS when the
+    // session ends elsewhere (another process, a password change, the user disabled or deleted).
+    const endWithSession = () => {
+      if (sub.state === 'closed') return;
+      deps.hub.unsubscribe(sub);
+      res.end(': session ended\n\n');
+    };
+    const stopWatching = deps.tokens.onEnded(staff.sessionId, endWithSession);
+    const recheck = setInterval(() => {
+      deps.tokens.isLive(staff).then((live) => live || endWithSession(), () => {});
+    }, SESSION_RECHECK_MS);
+    recheck.unref();
+    res.on('close', () => {
+      clearInterval(recheck);
+      stopWatching();
+      deps.hub.unsubscribe(sub);
+    });
   });
   return router;
 }

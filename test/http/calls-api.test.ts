@@ -12,7 +12,7 @@ let audioUrl: string;
 const AUDIO = Buffer.from(Array.from({ length: 10_000 }, (_, i) => i % 256));
 let a: { id: string };
 let b: { id: string };
-let staffA: { email: string; password: string };
+let staffA: { id: string; email: string; password: string };
 let staffB: { email: string; password: string };
 let marie: string;
 let marieCase: string;
@@ -90,7 +90,7 @@ describe('staff authentication', () => {
   it('refuses the API without a token, with a forged one, and with an expired one', async () => {
     expect((await fetch(`${server.url}/api/v1/ringover/calls`)).status).toBe(401);
     expect((await get('/api/v1/ringover/calls', 'eyJhbGciOiJIUzI1NiJ9.e30.x')).status).toBe(401);
-    const { token } = await server.app.tokens.issue({ userId: '00000000-0000-0000-0000-000000000001', tenantId: a.id, role: 'staff' }, -10);
+    const { token } = await server.app.tokens.issue({ userId: staffA.id, tenantId: a.id, role: 'staff' }, -10);
     expect((await get('/api/v1/ringover/calls', token)).status).toBe(401);
   });
 });

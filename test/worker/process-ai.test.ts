@@ -68,8 +68,8 @@ describe('AI processing of a recorded call', () => {
 
     const tasks = await tasksOf(db, call);
     expect(tasks.map((t) => [t.title, t.due_date, t.priority, t.status, t.source, t.case_id])).toEqual([
-      [SUMMARY.tasks[0]!.title, '2026-11-27', 'high', 'open', 'ai', call.caseId],
-      [SUMMARY.tasks[1]!.title, null, 'medium', 'open', 'ai', call.caseId],
+      [SUMMARY.tasks[0]!.title, '2026-11-27', 'high', 'suggested', 'ai', call.caseId],
+      [SUMMARY.tasks[1]!.title, null, 'medium', 'suggested', 'ai', call.caseId],
     ]);
 
     const [announced, ...more] = await liveEvents(call.tenantId, 'call_ai_completed');
