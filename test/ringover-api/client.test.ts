@@ -139,7 +139,7 @@ describe('15-day windows', () => {
 
 describe('call_list items', () => {
   it('maps the real API answer (sample 20) to the facts of a delivery', () => {
-    const body = JSON.parse(readFileSync(new URL('../fixtures/ringover/20-api-v2-get-calls.json', import.meta.url), 'utf8'));
+    const body = JSON.parse(readFileSync(new URL('../fixtures/ringover-api/20-api-v2-get-calls.json', import.meta.url), 'utf8'));
     expect(readCallItem(pageItems(body)![0])).toEqual({
       kind: 'call',
       callId: '7534779999276888538',
