@@ -66,7 +66,7 @@ export function parseInstant(option: string, value: string): Date {
 /** Runs the backfill as the service role, exactly as the worker does. */
 export async function runBackfill(config: Config, serviceUrl: string, tenantId: string, since: Date, until: Date): Promise<BackfillSummary> {
   if (!(since < until)) throw new Error('--since must be before --until');
-  const service = new pg.Pool({ connectionString: serviceUrl, max: 2, application_name: 'ringside-admin-backfill' });
+  const service = new pg.Pool({ connectionString: serviceUrl, max: 5, application_name: 'ringside-admin-backfill' });
   service.on('error', () => {});
   try {
     return await backfillTenant(

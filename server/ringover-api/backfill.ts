@@ -21,6 +21,9 @@ import { pageItems, readCallItem } from './call-list.ts';
 import { loadApiKey, recordKeyAnswer } from './keys.ts';
 import type { Clock } from './clock.ts';
 
+/** Items ingested at once (each one statement on its own connection of the service pool). */
+const INGEST_CONCURRENCY = 4;
+
 export interface BackfillDeps {
   /** The service-role pool (ringside_service). */
   service: pg.Pool;
@@ -163,26 +166,32 @@ async function ingestPage(
     return new Set(rows.map((r) => `${r.call_id}\n${r.event}`));
   });
 
+  const queue = views.filter((view) => {
+    if (!known.has(`${view.callId}\n${view.event}`)) return true;
+    summary.duplicate += 1;
+    return false;
+  });
   let announced = false;
-  for (const view of views) {
-    if (known.has(`${view.callId}\n${view.event}`)) {
-      summary.duplicate += 1;
-      continue;
-    }
-    try {
-      const { rows } = await deps.service.query('select status from app_hidden.ingest_ringover_delivery($1, $2, $3, $4, $5, $6, $7, $8)', [
-        tenantId, view.callId, view.event, 1, null, view.facts, view.raw, { source: 'ringover-api', url: pageUrl },
-      ]);
-      if (rows[0]?.status === 'accepted') {
-        summary.accepted += 1;
-        announced = true;
-      } else {
-        summary.duplicate += 1;
+  // A few at a time: different calls never wait on each other in ingestion (its lock is per call),
+  // and views of one call are serialized there whatever the order they are sent in.
+  const ingestNext = async () => {
+    for (let view = queue.shift(); view; view = queue.shift()) {
+      try {
+        const { rows } = await deps.service.query('select status from app_hidden.ingest_ringover_delivery($1, $2, $3, $4, $5, $6, $7, $8)', [
+          tenantId, view.callId, view.event, 1, null, view.facts, view.raw, { source: 'ringover-api', url: pageUrl },
+        ]);
+        if (rows[0]?.status === 'accepted') {
+          summary.accepted += 1;
+          announced = true;
+        } else {
+          summary.duplicate += 1;
+        }
+      } catch (error) {
+        summary.errors.push({ code: 'ingest_failed', call_id: view.callId, message: error instanceof Error ? error.message : String(error) });
       }
-    } catch (error) {
-      summary.errors.push({ code: 'ingest_failed', call_id: view.callId, message: error instanceof Error ? error.message : String(error) });
     }
-  }
+  };
+  await Promise.all(Array.from({ length: Math.min(INGEST_CONCURRENCY, queue.length) }, ingestNext));
   // As the webhook handler does after its commit: the live relays deliver what ingestion recorded.
   if (announced) await deps.service.query('select app_hidden.wake_live_relays($1::uuid[])', [[tenantId]]);
 }
