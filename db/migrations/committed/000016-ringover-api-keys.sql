@@ -1,5 +1,5 @@
 --! Previous: sha1:abdee42f41f048f13b58985a3f5b99e98a999c91
---! Hash: sha1:096884014660767fdb65b76ef68f24fbebcd6016
+--! Hash: sha1:b879696c60b68cb1ba5e5b39c0e67f4a9e709297
 --! Message: ringover-api-keys
 
 -- Why this shape: the backfill reads Ringover's API v2 with each tenant's API key. The key opens the
@@ -68,16 +68,19 @@ comment on function app_private.set_ringover_api_key(uuid, text) is 'Stores (or 
 -- The one way the service role reads a key: one tenant, by id.
 create function app_hidden.ringover_api_key(p_tenant_id uuid)
   returns table (api_key text, version integer, status text)
-  language plpgsql volatile -- sets the tenant
+  language plpgsql volatile -- names its tenant for row-level security, then restores the caller's
   security definer
   set search_path = pg_catalog, pg_temp
   as $$
+declare
+  v_caller_tenant text := pg_catalog.current_setting('app.current_tenant', true);
 begin
   perform pg_catalog.set_config('app.current_tenant', p_tenant_id::text, true);
   return query
     select k.api_key, k.version, k.status
     from app_private.ringover_api_keys k
     where k.tenant_id = p_tenant_id;
+  perform pg_catalog.set_config('app.current_tenant', coalesce(v_caller_tenant, ''), true);
 end
 $$;
 comment on function app_hidden.ringover_api_key(uuid) is 'A tenant''s Ringover API key, its version and status (no row when none is set). For the backfill only.';
@@ -91,12 +94,15 @@ create function app_hidden.record_ringover_api_key_answer(p_tenant_id uuid, p_ve
   as $$
 declare
   v_before text;
+  v_caller_tenant text := pg_catalog.current_setting('app.current_tenant', true);
 begin
+  -- Names its tenant for row-level security, and restores the caller's before returning.
   perform pg_catalog.set_config('app.current_tenant', p_tenant_id::text, true);
   select k.status into v_before from app_private.ringover_api_keys k
    where k.tenant_id = p_tenant_id and k.version = p_version
    for update;
   if not found then
+    perform pg_catalog.set_config('app.current_tenant', coalesce(v_caller_tenant, ''), true);
     return; -- the key was replaced meanwhile: this answer says nothing about the new one
   end if;
   return query
@@ -108,6 +114,7 @@ begin
            last_success_at = case when p_valid then pg_catalog.now() else k.last_success_at end
      where k.tenant_id = p_tenant_id and k.version = p_version
     returning k.status, k.invalid_since, k.invalid_reason, k.status is distinct from v_before;
+  perform pg_catalog.set_config('app.current_tenant', coalesce(v_caller_tenant, ''), true);
 end
 $$;
 comment on function app_hidden.record_ringover_api_key_answer(uuid, integer, boolean, text) is 'Records whether Ringover accepted a request made with key version p_version: invalid (since when, why) after a 401, valid after a success.';

@@ -1,5 +1,5 @@
---! Previous: sha1:096884014660767fdb65b76ef68f24fbebcd6016
---! Hash: sha1:5d12d7d8ea694398ae927aa0ebdeafc98d163cdd
+--! Previous: sha1:b879696c60b68cb1ba5e5b39c0e67f4a9e709297
+--! Hash: sha1:84485decd41aa6c5f3fbe1891a42857d91c4c740
 --! Message: ringover-api-backfill
 
 -- Why this shape: the backfill reads the same calls again and again (every reconciliation looks three
