@@ -1,8 +1,8 @@
 // npm run admin -- ringover:set-api-key --tenant T   (the key on standard input)
 // npm run admin -- ringover:backfill --tenant T --since ISO [--until ISO]
 import pg from 'pg';
+import { pino } from 'pino';
 import type { Config } from '../config.ts';
-import { createLogger } from '../logger.ts';
 import { backfillTenant, type BackfillSummary } from '../ringover-api/backfill.ts';
 import { KeyRateLimiters } from '../ringover-api/rate-limit.ts';
 
@@ -69,8 +69,10 @@ export async function runBackfill(config: Config, serviceUrl: string, tenantId: 
   const service = new pg.Pool({ connectionString: serviceUrl, max: 5, application_name: 'ringside-admin-backfill' });
   service.on('error', () => {});
   try {
+    // Log lines (retries, a refused key) go to stderr: stdout carries only the JSON summary.
+    const logger = pino({ level: config.LOG_LEVEL, base: { service: 'ringside', command: 'ringover:backfill' } }, pino.destination(2));
     return await backfillTenant(
-      { service, logger: createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL).child({ command: 'ringover:backfill' }), apiUrl: config.RINGOVER_API_URL, limiters: new KeyRateLimiters() },
+      { service, logger, apiUrl: config.RINGOVER_API_URL, limiters: new KeyRateLimiters() },
       tenantId,
       since,
       until,

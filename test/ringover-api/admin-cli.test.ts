@@ -95,6 +95,17 @@ describe('npm run admin -- ringover:backfill', () => {
     expect((await callEntries(db, tenant.id)).map((e) => e.external_id)).toEqual(['7534779999276888777']);
   });
 
+  it('says on stderr that Ringover refused the key, prints the summary on stdout, and exits 1', async () => {
+    const refused = await db.createTenant();
+    const set = await admin(['ringover:set-api-key', '--tenant', refused.slug], 'revoked-key-0123456789\n');
+    expect(set.code, set.stderr).toBe(0);
+    const run = await admin(['ringover:backfill', '--tenant', refused.slug, '--since', '2026-11-01T00:00:00Z', '--until', '2026-11-02T00:00:00Z']);
+    expect(run.code).toBe(1);
+    expect(JSON.parse(run.stdout)).toMatchObject({ key_status: 'invalid', errors: [{ code: 'api_key_invalid' }] });
+    expect(run.stderr).toContain('marked invalid');
+    expect(run.stdout + run.stderr).not.toContain('revoked-key-0123456789');
+  });
+
   it('refuses a date that is not ISO', async () => {
     const run = await admin(['ringover:backfill', '--tenant', tenant.slug, '--since', 'yesterday']);
     expect(run.code).toBe(1);
