@@ -20,6 +20,7 @@ import { requireStaff } from './auth/staff.ts';
 import { callsRouter } from './calls/routes.ts';
 import { RecordingProxy } from './calls/recording.ts';
 import { installEventStream, type LiveRelay } from './live/stream.ts';
+import { apiKeyReadiness } from './ringover-api/keys.ts';
 
 export interface AppContext {
   config: Config;
@@ -36,6 +37,8 @@ export interface App {
   /** Staff sessions: issue, verify (signature and live session), end. */
   tokens: StaffSessions;
   readiness: Map<string, () => boolean>;
+  /** What /readyz also shows without judging readiness on it (a failing detail never makes it 503). */
+  readinessDetails: Map<string, () => Promise<unknown>>;
   /** The live-event relay: server.ts starts and stops it. */
   live: LiveRelay;
 }
@@ -52,9 +55,12 @@ export function createApp(ctx: AppContext): App {
     cacheMs: ctx.config.SESSION_CACHE_MS,
   });
   const readiness = new Map<string, () => boolean>();
+  const readinessDetails = new Map<string, () => Promise<unknown>>();
+  // Ringover API keys refused since when and why: the backfill skips them, an operator must act.
+  readinessDetails.set('ringover_api', () => apiKeyReadiness(ctx.pools.service));
 
   installRequestLogging(app, ctx, metrics);
-  installHealth(app, ctx, metrics, readiness);
+  installHealth(app, ctx, metrics, readiness, readinessDetails);
   app.use(
     ringoverWebhookRouter({
       pool: ctx.pools.service,
@@ -78,7 +84,7 @@ export function createApp(ctx: AppContext): App {
     keepaliveMs: ctx.config.SSE_KEEPALIVE_MS,
     readiness,
   });
-  return { express: app, metrics, tokens, readiness, live };
+  return { express: app, metrics, tokens, readiness, readinessDetails, live };
 }
 
 /** The last installers: an unknown /api path is a JSON 404, and every error a JSON body. */
@@ -117,7 +123,13 @@ function installRequestLogging(app: Express, ctx: AppContext, metrics: Metrics):
   });
 }
 
-function installHealth(app: Express, ctx: AppContext, metrics: Metrics, readiness: Map<string, () => boolean>): void {
+function installHealth(
+  app: Express,
+  ctx: AppContext,
+  metrics: Metrics,
+  readiness: Map<string, () => boolean>,
+  readinessDetails: Map<string, () => Promise<unknown>>,
+): void {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -136,7 +148,9 @@ function installHealth(app: Express, ctx: AppContext, metrics: Metrics, readines
     }
     for (const [name, check] of readiness) checks[name] = check();
     const ready = Object.values(checks).every(Boolean);
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks });
+    const details: Record<string, unknown> = {};
+    for (const [name, detail] of readinessDetails) details[name] = await detail().catch(() => ({ error: 'unavailable' }));
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks, details });
   });
   app.get('/metrics', async (_req, res) => {
     res.setHeader('content-type', metrics.registry.contentType);

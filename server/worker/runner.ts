@@ -17,6 +17,7 @@ import { WORKER_SCHEMA } from './schema.ts';
 import { loadWorkerSettings, type WorkerSettings } from './settings.ts';
 import { createWorkerMetrics, type WorkerMetrics } from './metrics.ts';
 import { processAiTask, TASK as PROCESS_AI } from './interaction_events__process_ai.ts';
+import { ringoverReconcileTasks, ringoverReconcileCron } from './tasks/ringover__reconcile.ts';
 
 export const LIVENESS_LOCK_CLASS = 0x52494e47; // 'RING'
 
@@ -91,6 +92,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
 
   const taskList: TaskList = opts.taskList ?? {
     [PROCESS_AI]: processAiTask({ config: opts.config, settings, pool, logger, metrics, tmpDir: opts.tmpDir }),
+    ...ringoverReconcileTasks({ config: opts.config, pool, logger }),
   };
 
   const runner = await run({
@@ -99,7 +101,8 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     pgPool: pool,
     schema: WORKER_SCHEMA,
     concurrency: settings.WORKER_CONCURRENCY,
-    crontab: '',
+    // The backfill's periodic reconciliation (none when the task list is replaced).
+    parsedCronItems: opts.taskList ? [] : ringoverReconcileCron(opts.config),
     pollInterval: opts.pollInterval ?? 2000,
     noHandleSignals: true,
     taskList,

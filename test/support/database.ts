@@ -34,8 +34,9 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   url.pathname = `/${name}`;
   const ownerUrl = url.toString();
   const owner = new pg.Pool({ connectionString: ownerUrl, max: 5 });
-  // pg-pool's end() resolves before its sockets close, so `drop database ... with (force)` can still
-  // terminate one (57P01): an error on a client being closed, not a test failure.
+  // pg-pool's end() resolves before its clients' sockets close; drop() then terminates those backends
+  // (drop database … with force), and the FATAL they receive would surface as the pool's unhandled
+  // 'error' event, failing whichever test file happened to be dropping its database.
   owner.on('error', () => {});
   const pools = createPools(ownerUrl, appPassword);
   let counter = 0;

@@ -23,7 +23,8 @@ export async function startTestWorker(
   env: Record<string, string>,
   settings: Partial<WorkerSettings> = {},
 ): Promise<TestWorker> {
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DEMO: '0', ...env });
+  // No Ringover reconciliation cron unless a test asks for it: a tick would add a job to the queue these tests count.
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DEMO: '0', RINGOVER_RECONCILE_EVERY_MIN: '0', ...env });
   const tmpDir = mkdtempSync(join(tmpdir(), 'ringside-worker-test-'));
   const registry = new Registry();
   const worker = await startWorker({
