@@ -9,6 +9,7 @@ import { redactUrl } from './logger.ts';
 import type { DatabasePools } from './db/pools.ts';
 import { errorHandler, sendError } from './http/errors.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
+import { metricsAccess } from './observability/metrics-access.ts';
 import { WebhookTenants } from './webhooks/tenants.ts';
 import { TenantRateLimiter } from './webhooks/rate-limit.ts';
 import { ringoverWebhookRouter } from './webhooks/ringover.ts';
@@ -19,6 +20,9 @@ import { requireStaff } from './auth/staff.ts';
 import { callsRouter } from './calls/routes.ts';
 import { RecordingProxy } from './calls/recording.ts';
 import { installEventStream, type LiveRelay } from './live/stream.ts';
+import { installSecurityHeaders } from './security/headers.ts';
+import { LoginThrottle } from './security/login-throttle.ts';
+import { PreVerificationLimits } from './webhooks/pre-verification.ts';
 
 export interface AppContext {
   config: Config;
@@ -46,22 +50,34 @@ export function createApp(ctx: AppContext): App {
   const tokens = new TokenService(ctx.jwtSecret);
   const readiness = new Map<string, () => boolean>();
 
+  installSecurityHeaders(app, { publicUrl: ctx.config.PUBLIC_URL, development: ctx.config.NODE_ENV === 'development' });
   installRequestLogging(app, ctx, metrics);
   installHealth(app, ctx, metrics, readiness);
+  app.use(
+    '/api/v1/webhooks/ringover',
+    new PreVerificationLimits(ctx.pools.service, { failuresPerAddressPerMin: ctx.config.WEBHOOK_FAILURES_PER_ADDRESS_PER_MIN }).middleware(),
+  );
   app.use(
     ringoverWebhookRouter({
       pool: ctx.pools.service,
       tenants: new WebhookTenants(ctx.pools.service, ctx.config.RINGOVER_WEBHOOK_SECRET),
-      rateLimiter: new TenantRateLimiter(ctx.config.WEBHOOK_RATE_LIMIT_PER_MIN),
+      rateLimiter: new TenantRateLimiter(ctx.config.WEBHOOK_RATE_LIMIT_PER_MIN, ctx.pools.service),
       logger: ctx.logger,
       metrics: metrics.webhook,
       liveWaker: new LiveWaker(ctx.pools.service, ctx.logger),
       publicUrl: ctx.publicUrl,
     }),
   );
-  app.use(authRouter({ pool: ctx.pools.service, tokens, secureCookies: ctx.config.NODE_ENV === 'production' }));
+  app.use(
+    authRouter({
+      pool: ctx.pools.service,
+      tokens,
+      secureCookies: ctx.config.NODE_ENV === 'production',
+      throttle: new LoginThrottle(ctx.pools.service, ctx.config),
+    }),
+  );
   app.use('/api/v1/ringover', requireStaff(tokens));
-  app.use(callsRouter({ pool: ctx.pools.staff, recordings: new RecordingProxy(ctx.config.RECORDING_ALLOWED_HOSTS) }));
+  app.use(callsRouter({ pool: ctx.pools.staff, recordings: new RecordingProxy(ctx.config.RECORDING_ALLOWED_HOSTS, { timeoutMs: ctx.config.RECORDING_UPSTREAM_TIMEOUT_MS }) }));
   const live = installEventStream(app, {
     serviceUrl: ctx.pools.serviceUrl,
     pool: ctx.pools.service,
@@ -131,7 +147,7 @@ function installHealth(app: Express, ctx: AppContext, metrics: Metrics, readines
     const ready = Object.values(checks).every(Boolean);
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks });
   });
-  app.get('/metrics', async (_req, res) => {
+  app.get('/metrics', metricsAccess(ctx.config.METRICS_TOKEN), async (_req, res) => {
     res.setHeader('content-type', metrics.registry.contentType);
     res.send(await metrics.registry.metrics());
   });

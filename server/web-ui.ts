@@ -5,9 +5,10 @@
 // `ensureWebBuild` builds the UI when the build is missing or older than its sources (npm start).
 import express, { type Express, type Request } from 'express';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { shellCsp } from './security/shell-csp.ts';
 
 export const WEB_DIR = fileURLToPath(new URL('../web', import.meta.url));
 export const BUILD_DIR = join(WEB_DIR, 'build');
@@ -37,6 +38,14 @@ export function ensureWebBuild(log: (line: string) => void = () => {}): void {
   log('building the staff UI (web/ → web/build)…');
   const result = spawnSync(process.execPath, [VITE_BIN, 'build', '--logLevel', 'warn'], { cwd: WEB_DIR, stdio: 'inherit' });
   if (result.status !== 0) throw new Error(`The staff UI did not build (vite build exited with ${result.status}); run npm run build to see why.`);
+}
+
+/** The shell's text, re-read only when a rebuild changed it (its CSP hashes its inline scripts). */
+let shellCache: { mtimeMs: number; html: string } | null = null;
+function readShell(): string {
+  const { mtimeMs } = statSync(SHELL);
+  if (shellCache?.mtimeMs !== mtimeMs) shellCache = { mtimeMs, html: readFileSync(SHELL, 'utf8') };
+  return shellCache.html;
 }
 
 function wantsHtml(req: Request): boolean {
@@ -91,6 +100,7 @@ export function installWebUi(app: Express, opts: { dev: boolean; apiUrl?: string
       return;
     }
     res.setHeader('cache-control', 'no-cache');
+    res.setHeader('content-security-policy', shellCsp(readShell(), { https: req.secure }));
     res.sendFile(SHELL);
   });
   return { devUrl: null, close: async () => {} };

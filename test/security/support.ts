@@ -50,7 +50,7 @@ export function rawGet(baseUrl: string, path: string, headers: Record<string, st
         const at = line.indexOf(':');
         parsed[line.slice(0, at).trim().toLowerCase()] = line.slice(at + 1).trim();
       }
-      let body = all.subarray(split + 4);
+      let body: Buffer = all.subarray(split + 4);
       if (parsed['transfer-encoding'] === 'chunked') body = dechunk(body);
       resolve({ status, headers: parsed, body });
     });

@@ -1,0 +1,99 @@
+// One limit shared by every server instance: a counter per key and window in PostgreSQL
+// (app_limits.counters, an unlogged table: no WAL, no fsync on the hot path) through
+// rate-limiter-flexible's RateLimiterPostgres, with an in-memory limiter as its insurance when the
+// database cannot be reached. Keys are hashed before they are stored (an address or an e-mail is
+// nobody's business in a table dump).
+// A key found over its limit is also remembered in this process until its window ends, so a flood
+// from one key is refused from memory, without a database round trip.
+import { createHash } from 'node:crypto';
+import type pg from 'pg';
+import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
+
+export interface SharedLimitOptions {
+  /** Prefix of the stored keys; one per limit. */
+  name: string;
+  /** Points a key may consume in one window. */
+  points: number;
+  /** Window length, seconds. */
+  durationSec: number;
+}
+
+export class SharedLimit {
+  readonly points: number;
+  private readonly limiter: RateLimiterPostgres;
+  private readonly blockedUntil = new Map<string, number>();
+
+  constructor(pool: pg.Pool, opts: SharedLimitOptions) {
+    this.points = opts.points;
+    this.limiter = new RateLimiterPostgres({
+      storeClient: pool,
+      storeType: 'pool',
+      schemaName: 'app_limits',
+      tableName: 'counters',
+      tableCreated: true,
+      keyPrefix: opts.name,
+      points: opts.points,
+      duration: opts.durationSec,
+      insuranceLimiter: new RateLimiterMemory({ points: opts.points, duration: opts.durationSec }),
+    });
+  }
+
+  /** Seconds to wait when this process already knows `key` is over its limit; no database access. */
+  blockedFor(key: string): number | null {
+    const hashed = hash(key);
+    const until = this.blockedUntil.get(hashed);
+    if (until === undefined) return null;
+    if (until <= Date.now()) {
+      this.blockedUntil.delete(hashed);
+      return null;
+    }
+    return seconds(until - Date.now());
+  }
+
+  /** Seconds to wait when `key` has used all its points (across instances), else null. */
+  async check(key: string): Promise<number | null> {
+    const known = this.blockedFor(key);
+    if (known !== null) return known;
+    const state = await this.limiter.get(hash(key));
+    if (!state || state.consumedPoints < this.points) return null;
+    return this.block(hash(key), state.msBeforeNext);
+  }
+
+  /**
+   * Counts one point for `key`. Returns the seconds to wait when this point was over the limit
+   * (the caller refuses it), else null. A key left with no points is remembered as blocked.
+   */
+  async consume(key: string): Promise<number | null> {
+    const hashed = hash(key);
+    try {
+      const state = await this.limiter.consume(hashed);
+      if (state.remainingPoints <= 0) this.block(hashed, state.msBeforeNext);
+      return null;
+    } catch (rejection) {
+      if (rejection instanceof RateLimiterRes) return this.block(hashed, rejection.msBeforeNext);
+      throw rejection;
+    }
+  }
+
+  /** Forgets `key`'s count (a successful login clears its account's failures). */
+  async reset(key: string): Promise<void> {
+    const hashed = hash(key);
+    this.blockedUntil.delete(hashed);
+    await this.limiter.delete(hashed);
+  }
+
+  private block(hashed: string, msBeforeNext: number): number {
+    const until = Date.now() + Math.max(msBeforeNext, 1000);
+    if (this.blockedUntil.size > 100_000) this.blockedUntil.clear();
+    this.blockedUntil.set(hashed, until);
+    return seconds(until - Date.now());
+  }
+}
+
+function hash(key: string): string {
+  return createHash('sha256').update(key).digest('base64url');
+}
+
+function seconds(ms: number): number {
+  return Math.max(1, Math.ceil(ms / 1000));
+}
