@@ -31,7 +31,9 @@ export class SharedLimit {
       schemaName: 'app_limits',
       tableName: 'counters',
       tableCreated: true,
-      keyPrefix: opts.name,
+      // The limit is part of the key: a changed setting starts a fresh count rather than reading one
+      // kept under another limit (and instances configured alike share their counts).
+      keyPrefix: `${opts.name}-${opts.points}-${opts.durationSec}`,
       points: opts.points,
       duration: opts.durationSec,
       insuranceLimiter: new RateLimiterMemory({ points: opts.points, duration: opts.durationSec }),
