@@ -8,9 +8,10 @@
 // misconfigured tenant cannot block Ringover's addresses for the others), and a tenant URL key that
 // has passed verification in this process is exempt from its address's unknown-tenant block. Only
 // verified keys enter that set, so random keys cannot flush it.
-// The outcome is read from the answer when it finishes (status, and whether a 404 is an error or the
-// Contact Call lookup's legitimate "unknown number" `{}`), so the webhook router needs no hook.
-import type { RequestHandler, Response } from 'express';
+// The outcome is read from the JSON answer as it is written (its status, and whether a 404 is an
+// error or the Contact Call lookup's legitimate "unknown number" `{}`), so the webhook router needs
+// no hook.
+import type { RequestHandler } from 'express';
 import type pg from 'pg';
 import { sendError } from '../http/errors.ts';
 import { SharedLimit } from '../security/shared-limit.ts';
@@ -41,14 +42,21 @@ export class PreVerificationLimits {
         sendError(res, 429, 'too_many_failures', 'Too many failed webhook deliveries from this address; retry later.', { retry_after_seconds: wait });
         return;
       }
-      const answeredError = captureErrorAnswer(res);
-      res.on('finish', () => {
+      // The outcome is counted as the answer is written, and the answer waits for the count: the
+      // sender cannot get its next request in before its failure is on record.
+      const json = res.json.bind(res);
+      res.json = (body: unknown) => {
+        const error = typeof body === 'object' && body !== null && 'error' in body;
         const failure =
-          res.statusCode === 401 ? this.badSignatures.consume(signatureKey) : res.statusCode === 404 && answeredError() ? this.unknownTenants.consume(address) : null;
-        if (res.statusCode < 300) this.trust(tenantKey);
-        // A counter that cannot be written is not a reason to fail anything.
-        failure?.catch(() => {});
-      });
+          res.statusCode === 401 ? this.badSignatures.consume(signatureKey) : res.statusCode === 404 && error ? this.unknownTenants.consume(address) : null;
+        if (!failure) {
+          if (res.statusCode < 300) this.trust(tenantKey);
+          return json(body);
+        }
+        // A counter that cannot be written is not a reason to fail the answer.
+        void failure.catch(() => null).then(() => json(body));
+        return res;
+      };
       next();
     };
   }
@@ -64,15 +72,3 @@ export class PreVerificationLimits {
 function tenantKeyOf(path: string): string {
   return path.split('/')[1] ?? '';
 }
-
-/** Whether the answer was an `{error: …}` body (the lookup's "unknown number" 404 is `{}`). */
-function captureErrorAnswer(res: Response): () => boolean {
-  let error = false;
-  const json = res.json.bind(res);
-  res.json = (body: unknown) => {
-    error = typeof body === 'object' && body !== null && 'error' in body;
-    return json(body);
-  };
-  return () => error;
-}
-
