@@ -5,7 +5,9 @@
 // ringside_staff, app.current_tenant, app.current_user — exactly what the REST routes set
 // (staffSettings), so row-level security isolates tenants here too. A request without a valid token
 // never reaches PostGraphile: it gets the same JSON 401 as the REST API.
-// Ruru (GraphiQL) is served at /graphiql in development only.
+// Ruru (GraphiQL) and introspection are served in development only, or with GRAPHQL_INTROSPECTION=1;
+// page sizes, depth and aliases are limited (server/security/graphql-limits.ts), and every statement
+// of the staff role times out after 5 s (migration 000022).
 import type { Express } from 'express';
 import type pg from 'pg';
 import { postgraphile, type PostGraphileInstance } from 'postgraphile';
@@ -17,6 +19,7 @@ import { requireStaff } from '../auth/staff.ts';
 import type { StaffToken, TokenService } from '../auth/tokens.ts';
 import { staffSettings } from '../db/transactions.ts';
 import { RingsideSchemaPlugin, smartTags } from './schema.ts';
+import { graphqlValidationLimits, PageSizeLimitPlugin } from '../security/graphql-limits.ts';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -54,12 +57,27 @@ class TenantRegions {
 
 export async function installPostGraphile(
   app: Express,
-  deps: { staffPool: pg.Pool; servicePool: pg.Pool; tokens: TokenService; development: boolean },
+  deps: {
+    staffPool: pg.Pool;
+    servicePool: pg.Pool;
+    tokens: TokenService;
+    development: boolean;
+    /** GRAPHQL_INTROSPECTION: introspection and Ruru outside development too. */
+    introspection?: boolean;
+    /** GRAPHQL_MAX_DEPTH. */
+    maxDepth?: number;
+  },
 ): Promise<GraphqlApi> {
   const regions = new TenantRegions(deps.servicePool);
+  const introspection = deps.development || deps.introspection === true;
   const preset: GraphileConfig.Preset = {
     extends: [PostGraphileAmberPreset],
-    plugins: [smartTags, RingsideSchemaPlugin],
+    plugins: [
+      smartTags,
+      RingsideSchemaPlugin,
+      PageSizeLimitPlugin,
+      graphqlValidationLimits({ maxDepth: deps.maxDepth ?? 10, introspection }),
+    ],
     pgServices: [makePgService({ pool: deps.staffPool, schemas: ['app_public'], pubsub: false })],
     schema: {
       // Errors a client cannot act on stay in the logs; SafeErrors (ours) are shown.
@@ -67,7 +85,7 @@ export async function installPostGraphile(
     },
     grafserv: {
       graphqlPath: GRAPHQL_PATH,
-      graphiql: deps.development,
+      graphiql: introspection,
       graphiqlOnGraphQLGET: false,
       websockets: false,
     },
