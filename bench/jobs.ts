@@ -45,7 +45,7 @@ try {
     const started = new Map<string, number>();
     let wake: (() => void) | null = null;
     const worker = await startWorker({
-      config: loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x', LOG_LEVEL: 'silent' }),
+      config: loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), LOG_LEVEL: 'silent' }),
       serviceUrl: env.serviceUrl,
       logger,
       settings: { WORKER_CONCURRENCY: 1 },
@@ -77,7 +77,7 @@ try {
     for (let i = 0; i < PIPELINE_CALLS; i++) calls.push((await recordCall(fakes.recordingUrl())).eventId);
     const t0 = performance.now();
     const worker = await startWorker({
-      config: loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x', LOG_LEVEL: 'silent', ...fakes.env }),
+      config: loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), LOG_LEVEL: 'silent', ...fakes.env }),
       serviceUrl: env.serviceUrl,
       logger,
       settings: { WORKER_CONCURRENCY: CONCURRENCY },

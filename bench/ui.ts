@@ -52,7 +52,7 @@ await owner.query('analyze app_public.interaction_events');
 await owner.query("select app_private.create_user($1, 'bench@ringside.local', 'bench-password', 'Bench', 'staff')", [env.tenant.id]);
 await owner.end();
 
-const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'bench-secret-0123456789', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', DEMO: '0' });
+const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'bench-secret-0123456789abcdef0123456789', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', DEMO: '0' });
 const server = await startServer({
   config,
   logger: createLogger('silent'),
