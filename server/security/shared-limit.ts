@@ -22,6 +22,8 @@ export class SharedLimit {
   readonly points: number;
   private readonly limiter: RateLimiterPostgres;
   private readonly blockedUntil = new Map<string, number>();
+  /** Points waiting for the next write of their key. */
+  private readonly batches = new Map<string, Array<{ resolve(wait: number | null): void; reject(error: unknown): void }>>();
 
   constructor(pool: pg.Pool, opts: SharedLimitOptions) {
     this.points = opts.points;
@@ -63,18 +65,44 @@ export class SharedLimit {
 
   /**
    * Counts one point for `key`. Returns the seconds to wait when this point was over the limit
-   * (the caller refuses it), else null. A key left with no points is remembered as blocked.
+   * (the caller refuses it), else null. A key left with no points is remembered as blocked, and a
+   * blocked key is refused from memory.
+   * Points for one key that arrive while its previous write is in flight go together in the next
+   * write (one upsert of n points), so a burst costs one round trip per batch, not per request, and
+   * each point is still judged by its exact place in the shared count.
    */
-  async consume(key: string): Promise<number | null> {
+  consume(key: string): Promise<number | null> {
     const hashed = hash(key);
-    try {
-      const state = await this.limiter.consume(hashed);
-      if (state.remainingPoints <= 0) this.block(hashed, state.msBeforeNext);
-      return null;
-    } catch (rejection) {
-      if (rejection instanceof RateLimiterRes) return this.block(hashed, rejection.msBeforeNext);
-      throw rejection;
+    const known = this.blockedFor(key);
+    if (known !== null) return Promise.resolve(known);
+    return new Promise((resolve, reject) => {
+      let batch = this.batches.get(hashed);
+      if (!batch) {
+        batch = [];
+        this.batches.set(hashed, batch);
+        queueMicrotask(() => void this.flush(hashed));
+      }
+      batch.push({ resolve, reject });
+    });
+  }
+
+  private async flush(hashed: string): Promise<void> {
+    for (let group = this.batches.get(hashed); group?.length; group = this.batches.get(hashed)) {
+      // Points arriving from now on wait for the next write.
+      this.batches.set(hashed, []);
+      try {
+        const state = await this.limiter.consume(hashed, group.length).catch((rejection: unknown) => {
+          if (rejection instanceof RateLimiterRes) return rejection;
+          throw rejection;
+        });
+        const before = state.consumedPoints - group.length;
+        const wait = state.consumedPoints >= this.points ? this.block(hashed, state.msBeforeNext) : null;
+        group.forEach((waiter, i) => waiter.resolve(before + i + 1 > this.points ? wait : null));
+      } catch (error) {
+        for (const waiter of group) waiter.reject(error);
+      }
     }
+    this.batches.delete(hashed);
   }
 
   /** Forgets `key`'s count (a successful login clears its account's failures). */
