@@ -34,6 +34,9 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   url.pathname = `/${name}`;
   const ownerUrl = url.toString();
   const owner = new pg.Pool({ connectionString: ownerUrl, max: 5 });
+  // pool.end() resolves before its clients' sockets have closed, so `drop database … with (force)`
+  // can terminate one that is still closing; its 57P01 must not surface as an uncaught error.
+  owner.on('connect', (client) => client.on('error', () => {}));
   const pools = createPools(ownerUrl, appPassword);
   let counter = 0;
 
