@@ -50,7 +50,7 @@ export function createApp(ctx: AppContext): App {
   const tokens = new TokenService(ctx.jwtSecret);
   const readiness = new Map<string, () => boolean>();
 
-  installSecurityHeaders(app, { publicUrl: ctx.config.PUBLIC_URL, development: ctx.config.NODE_ENV === 'development' });
+  installSecurityHeaders(app, { publicUrl: ctx.config.PUBLIC_URL, ruru: ctx.config.NODE_ENV === 'development' || ctx.config.GRAPHQL_INTROSPECTION });
   installRequestLogging(app, ctx, metrics);
   installHealth(app, ctx, metrics, readiness);
   app.use(

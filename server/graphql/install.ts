@@ -86,6 +86,7 @@ export async function installPostGraphile(
     grafserv: {
       graphqlPath: GRAPHQL_PATH,
       graphiql: introspection,
+      graphiqlPath: '/graphiql',
       graphiqlOnGraphQLGET: false,
       websockets: false,
     },

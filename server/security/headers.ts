@@ -14,7 +14,7 @@ export const API_CSP = {
   'form-action': ["'none'"],
 };
 
-export function installSecurityHeaders(app: Express, opts: { publicUrl: string | undefined; development: boolean }): void {
+export function installSecurityHeaders(app: Express, opts: { publicUrl: string | undefined; ruru: boolean }): void {
   const https = opts.publicUrl?.startsWith('https:') ?? false;
   const headers = helmet({
     contentSecurityPolicy: { useDefaults: false, directives: API_CSP },
@@ -24,7 +24,13 @@ export function installSecurityHeaders(app: Express, opts: { publicUrl: string |
     // The UI loads only same-origin resources; nothing else embeds ours.
     crossOriginResourcePolicy: { policy: 'same-origin' },
   });
-  // Ruru (GraphiQL, development only) is an inline-script page of its own.
-  const ruru = helmet({ contentSecurityPolicy: false, strictTransportSecurity: false, referrerPolicy: { policy: 'same-origin' } });
-  app.use((req, res, next) => (opts.development && req.path.startsWith('/graphiql') ? ruru : headers)(req, res, next));
+  // Ruru (GraphiQL at /graphiql, in development or with GRAPHQL_INTROSPECTION=1) is a page of inline
+  // scripts of its own: everything but the CSP.
+  const ruru = helmet({
+    contentSecurityPolicy: false,
+    strictTransportSecurity: https ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+    referrerPolicy: { policy: 'same-origin' },
+    xFrameOptions: { action: 'deny' },
+  });
+  app.use((req, res, next) => (opts.ruru && req.path === '/graphiql' ? ruru : headers)(req, res, next));
 }

@@ -92,7 +92,10 @@ describe('GraphQL limits', () => {
       const allowed = await gql(open.url, introspect);
       expect(allowed.errors).toBeUndefined();
       expect(allowed.data!.__schema.queryType.name).toBe('Query');
-      expect(await (await fetch(`${open.url}/`, { headers: { accept: 'text/html' } })).text()).toMatch(/ruru/i);
+      const ruru = await fetch(`${open.url}/graphiql`, { headers: { accept: 'text/html' } });
+      expect(await ruru.text()).toMatch(/ruru/i);
+      expect(ruru.headers.get('content-security-policy')).toBeNull();
+      expect(ruru.headers.get('x-content-type-options')).toBe('nosniff');
     } finally {
       await open.close();
     }
