@@ -9,6 +9,7 @@ import { redactUrl } from './logger.ts';
 import type { DatabasePools } from './db/pools.ts';
 import { errorHandler, sendError } from './http/errors.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
+import { metricsAccess } from './observability/metrics-access.ts';
 import { WebhookTenants } from './webhooks/tenants.ts';
 import { TenantRateLimiter } from './webhooks/rate-limit.ts';
 import { ringoverWebhookRouter } from './webhooks/ringover.ts';
@@ -21,6 +22,9 @@ import { callsRouter } from './calls/routes.ts';
 import { RecordingProxy } from './calls/recording.ts';
 import { installEventStream, type LiveRelay } from './live/stream.ts';
 import { apiKeyReadiness } from './ringover-api/keys.ts';
+import { installSecurityHeaders } from './security/headers.ts';
+import { LoginThrottle } from './security/login-throttle.ts';
+import { PreVerificationLimits } from './webhooks/pre-verification.ts';
 
 export interface AppContext {
   config: Config;
@@ -59,22 +63,33 @@ export function createApp(ctx: AppContext): App {
   // Ringover API keys refused since when and why: the backfill skips them, an operator must act.
   readinessDetails.set('ringover_api', () => apiKeyReadiness(ctx.pools.service));
 
+  installSecurityHeaders(app, { publicUrl: ctx.config.PUBLIC_URL, ruru: ctx.config.NODE_ENV === 'development' || ctx.config.GRAPHQL_INTROSPECTION });
   installRequestLogging(app, ctx, metrics);
   installHealth(app, ctx, metrics, readiness, readinessDetails);
+  app.use(
+    '/api/v1/webhooks/ringover',
+    new PreVerificationLimits(ctx.pools.service, { failuresPerAddressPerMin: ctx.config.WEBHOOK_FAILURES_PER_ADDRESS_PER_MIN }).middleware(),
+  );
   app.use(
     ringoverWebhookRouter({
       pool: ctx.pools.service,
       tenants: new WebhookTenants(ctx.pools.service, ctx.config.RINGOVER_WEBHOOK_SECRET),
-      rateLimiter: new TenantRateLimiter(ctx.config.WEBHOOK_RATE_LIMIT_PER_MIN),
+      rateLimiter: new TenantRateLimiter(ctx.config.WEBHOOK_RATE_LIMIT_PER_MIN, ctx.pools.service),
       logger: ctx.logger,
       metrics: metrics.webhook,
       liveWaker: new LiveWaker(ctx.pools.service, ctx.logger),
       publicUrl: ctx.publicUrl,
     }),
   );
-  app.use(authRouter({ sessions: tokens, secureCookies: ctx.config.NODE_ENV === 'production' }));
+  app.use(
+    authRouter({
+      sessions: tokens,
+      secureCookies: ctx.config.NODE_ENV === 'production',
+      throttle: new LoginThrottle(ctx.pools.login, ctx.config),
+    }),
+  );
   app.use('/api/v1/ringover', requireStaff(tokens));
-  app.use(callsRouter({ pool: ctx.pools.staff, recordings: new RecordingProxy(ctx.config.RECORDING_ALLOWED_HOSTS) }));
+  app.use(callsRouter({ pool: ctx.pools.staff, recordings: new RecordingProxy(ctx.config.RECORDING_ALLOWED_HOSTS, { timeoutMs: ctx.config.RECORDING_UPSTREAM_TIMEOUT_MS }) }));
   const live = installEventStream(app, {
     serviceUrl: ctx.pools.serviceUrl,
     pool: ctx.pools.service,
@@ -152,7 +167,7 @@ function installHealth(
     for (const [name, detail] of readinessDetails) details[name] = await detail().catch(() => ({ error: 'unavailable' }));
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks, details });
   });
-  app.get('/metrics', async (_req, res) => {
+  app.get('/metrics', metricsAccess(ctx.config.METRICS_TOKEN), async (_req, res) => {
     res.setHeader('content-type', metrics.registry.contentType);
     res.send(await metrics.registry.metrics());
   });

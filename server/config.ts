@@ -49,12 +49,30 @@ const schema = z.object({
   DATA_DIR: z.string().default('.data'),
   /** How long a staff session's check is cached per process (ms); a logout here is seen at once, elsewhere within this. */
   SESSION_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
+
+  // ── Security limits and exposure (issue 9; SECURITY.md) ──
+  /** Bearer token for GET /metrics; unset: /metrics answers loopback clients only. */
+  METRICS_TOKEN: optionalText,
+  /** 1: GraphQL introspection (and Ruru) outside development too. */
+  GRAPHQL_INTROSPECTION: z
+    .enum(['0', '1', 'true', 'false'])
+    .default('0')
+    .transform((v) => v === '1' || v === 'true'),
+  /** Deepest GraphQL selection accepted (fields within fields). */
+  GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).default(10),
+  /** Time the recording host has to answer, and to send each next chunk, ms. */
+  RECORDING_UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
+  LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).default(50),
+  LOGIN_FAILURE_WINDOW_SEC: z.coerce.number().int().min(1).default(900),
+  /** Webhook deliveries failing before verification (unknown tenant, bad signature) per address per minute. */
+  WEBHOOK_FAILURES_PER_ADDRESS_PER_MIN: z.coerce.number().int().min(1).default(60),
 });
 
-export type Config = z.infer<typeof schema>;
+/** Staff tokens are HS256: a key shorter than the hash is guessable offline from one token. */
+export const JWT_SECRET_MIN_BYTES = 32;
 
-/** The shortest JWT_SECRET production accepts. */
-export const MIN_JWT_SECRET_BYTES = 32;
+export type Config = z.infer<typeof schema>;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = schema.safeParse(env);
@@ -66,9 +84,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (config.NODE_ENV === 'production' && !config.JWT_SECRET) {
     throw new Error('Invalid configuration: JWT_SECRET is required when NODE_ENV=production');
   }
-  // HS256 with a short key can be brute-forced offline from any one token: 32 bytes, as the key's hash size.
-  if (config.NODE_ENV === 'production' && Buffer.byteLength(config.JWT_SECRET!, 'utf8') < MIN_JWT_SECRET_BYTES) {
-    throw new Error(`Invalid configuration: JWT_SECRET must be at least ${MIN_JWT_SECRET_BYTES} bytes when NODE_ENV=production (e.g. openssl rand -hex 32)`);
+  if (config.NODE_ENV === 'production' && Buffer.byteLength(config.JWT_SECRET!, 'utf8') < JWT_SECRET_MIN_BYTES) {
+    throw new Error(`Invalid configuration: JWT_SECRET must be at least ${JWT_SECRET_MIN_BYTES} bytes when NODE_ENV=production (e.g. openssl rand -hex 32)`);
   }
   return config;
 }

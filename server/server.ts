@@ -39,6 +39,8 @@ export async function startServer(opts: {
     servicePool: pools.service,
     tokens: app.tokens,
     development: opts.config.NODE_ENV === 'development',
+    introspection: opts.config.GRAPHQL_INTROSPECTION,
+    maxDepth: opts.config.GRAPHQL_MAX_DEPTH,
   });
   await opts.extend?.(app, pools);
   installErrorHandling(app.express, opts.logger);

@@ -5,13 +5,15 @@
 // `ensureWebBuild` builds the UI when the build is missing or older than its sources (npm start).
 import express, { type Express, type Request } from 'express';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { shellCsp } from './security/shell-csp.ts';
 
 export const WEB_DIR = fileURLToPath(new URL('../web', import.meta.url));
 export const BUILD_DIR = join(WEB_DIR, 'build');
 const SHELL = join(BUILD_DIR, '200.html');
+const IMMUTABLE_DIR = join(BUILD_DIR, '_app', 'immutable');
 const VITE_BIN = fileURLToPath(new URL('../node_modules/vite/bin/vite.js', import.meta.url));
 const API_PREFIXES = ['/api/', '/graphql', '/graphiql', '/healthz', '/readyz', '/metrics'];
 
@@ -38,6 +40,14 @@ export function ensureWebBuild(log: (line: string) => void = () => {}): void {
   if (result.status !== 0) throw new Error(`The staff UI did not build (vite build exited with ${result.status}); run npm run build to see why.`);
 }
 
+/** The shell's text, re-read only when a rebuild changed it (its CSP hashes its inline scripts). */
+let shellCache: { mtimeMs: number; html: string } | null = null;
+function readShell(): string {
+  const { mtimeMs } = statSync(SHELL);
+  if (shellCache?.mtimeMs !== mtimeMs) shellCache = { mtimeMs, html: readFileSync(SHELL, 'utf8') };
+  return shellCache.html;
+}
+
 function wantsHtml(req: Request): boolean {
   return (req.method === 'GET' || req.method === 'HEAD') && !API_PREFIXES.some((p) => req.path.startsWith(p)) && (req.accepts(['html', 'json']) === 'html');
 }
@@ -51,18 +61,33 @@ export interface WebUi {
 export function installWebUi(app: Express, opts: { dev: boolean; apiUrl?: string; devPort?: number }): WebUi {
   if (opts.dev) return startViteDevServer(opts.apiUrl ?? 'http://localhost:3000', opts.devPort ?? 5173);
 
-  // Precompressed assets: the same file, gzip-encoded, when the browser says it accepts gzip.
+  // Precompressed assets: the same file, gzip-encoded, when the browser says it accepts gzip. Served by
+  // express.static rooted at the immutable folder (send resolves the decoded path and refuses any
+  // that leaves its root), never by joining the request path ourselves.
+  const gzipped = express.static(IMMUTABLE_DIR, {
+    index: false,
+    dotfiles: 'deny',
+    setHeaders(res, path) {
+      res.setHeader('content-encoding', 'gzip');
+      res.setHeader('vary', 'accept-encoding');
+      res.type(extname(path.slice(0, -'.gz'.length)) || 'bin');
+      res.setHeader('cache-control', 'public, max-age=31536000, immutable');
+    },
+  });
   app.use('/_app/immutable', (req, res, next) => {
-    if (req.method !== 'GET' || !req.acceptsEncodings('gzip') || !existsSync(join(BUILD_DIR, '_app/immutable', `${req.path}.gz`))) return next();
-    res.setHeader('content-encoding', 'gzip');
-    res.setHeader('vary', 'accept-encoding');
-    res.type(req.path.split('.').pop() ?? 'bin');
-    res.setHeader('cache-control', 'public, max-age=31536000, immutable');
-    res.sendFile(join(BUILD_DIR, '_app/immutable', `${req.path}.gz`));
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || !req.acceptsEncodings('gzip') || req.path.endsWith('/')) return next();
+    const original = req.url;
+    const query = original.indexOf('?');
+    req.url = query < 0 ? `${original}.gz` : `${original.slice(0, query)}.gz${original.slice(query)}`;
+    gzipped(req, res, (error?: unknown) => {
+      req.url = original;
+      next(error);
+    });
   });
   app.use(
     express.static(BUILD_DIR, {
       index: false,
+      dotfiles: 'deny',
       setHeaders(res, path) {
         res.setHeader('cache-control', path.includes('/_app/immutable/') ? 'public, max-age=31536000, immutable' : 'no-cache');
       },
@@ -75,6 +100,7 @@ export function installWebUi(app: Express, opts: { dev: boolean; apiUrl?: string
       return;
     }
     res.setHeader('cache-control', 'no-cache');
+    res.setHeader('content-security-policy', shellCsp(readShell(), { https: req.secure }));
     res.sendFile(SHELL);
   });
   return { devUrl: null, close: async () => {} };

@@ -6,20 +6,23 @@ import { z } from 'zod';
 import { HttpError } from '../http/errors.ts';
 import { SESSION_COOKIE, tokenFrom } from './staff.ts';
 import type { StaffSessions } from './sessions.ts';
+import type { LoginThrottle } from '../security/login-throttle.ts';
 
 const loginBody = z.object({
   email: z.string().trim().min(3).max(320),
   password: z.string().min(1).max(1024),
 });
 
-export function authRouter(deps: { sessions: StaffSessions; secureCookies: boolean }): Router {
+export function authRouter(deps: { sessions: StaffSessions; secureCookies: boolean; throttle: LoginThrottle }): Router {
   const router = express.Router();
   router.post('/api/v1/auth/login', express.json({ limit: '16kb' }), async (req, res) => {
     const body = loginBody.safeParse(req.body);
     if (!body.success) {
       throw new HttpError(422, 'invalid_credentials_format', 'Send {email, password}.', body.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
     }
+    await deps.throttle.before(body.data.email, req.ip);
     const session = await deps.sessions.logIn(body.data.email, body.data.password);
+    await deps.throttle.after(body.data.email, req.ip, Boolean(session));
     if (!session) throw new HttpError(401, 'invalid_credentials', 'Unknown email or wrong password.');
     res.cookie(SESSION_COOKIE, session.token, {
       httpOnly: true,

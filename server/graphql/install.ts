@@ -6,7 +6,9 @@
 // from the session check: only admins may delete) — exactly what the REST routes set
 // (staffSettings), so row-level security isolates tenants here too. A request without a valid token
 // never reaches PostGraphile: it gets the same JSON 401 as the REST API.
-// Ruru (GraphiQL) is served at /graphiql in development only.
+// Ruru (GraphiQL) and introspection are served in development only, or with GRAPHQL_INTROSPECTION=1;
+// page sizes, depth and aliases are limited (server/security/graphql-limits.ts), and every statement
+// of the staff role times out after 5 s (migration 000022).
 import type { Express } from 'express';
 import type pg from 'pg';
 import { postgraphile, type PostGraphileInstance } from 'postgraphile';
@@ -19,6 +21,7 @@ import type { StaffToken } from '../auth/tokens.ts';
 import type { StaffSessions } from '../auth/sessions.ts';
 import { staffSettings } from '../db/transactions.ts';
 import { RingsideSchemaPlugin, smartTags } from './schema.ts';
+import { graphqlValidationLimits, PageSizeLimitPlugin } from '../security/graphql-limits.ts';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -56,12 +59,27 @@ class TenantRegions {
 
 export async function installPostGraphile(
   app: Express,
-  deps: { staffPool: pg.Pool; servicePool: pg.Pool; tokens: StaffSessions; development: boolean },
+  deps: {
+    staffPool: pg.Pool;
+    servicePool: pg.Pool;
+    tokens: StaffSessions;
+    development: boolean;
+    /** GRAPHQL_INTROSPECTION: introspection and Ruru outside development too. */
+    introspection?: boolean;
+    /** GRAPHQL_MAX_DEPTH. */
+    maxDepth?: number;
+  },
 ): Promise<GraphqlApi> {
   const regions = new TenantRegions(deps.servicePool);
+  const introspection = deps.development || deps.introspection === true;
   const preset: GraphileConfig.Preset = {
     extends: [PostGraphileAmberPreset],
-    plugins: [smartTags, RingsideSchemaPlugin],
+    plugins: [
+      smartTags,
+      RingsideSchemaPlugin,
+      PageSizeLimitPlugin,
+      graphqlValidationLimits({ maxDepth: deps.maxDepth ?? 10, introspection }),
+    ],
     pgServices: [makePgService({ pool: deps.staffPool, schemas: ['app_public'], pubsub: false })],
     schema: {
       // Errors a client cannot act on stay in the logs; SafeErrors (ours) are shown.
@@ -69,7 +87,8 @@ export async function installPostGraphile(
     },
     grafserv: {
       graphqlPath: GRAPHQL_PATH,
-      graphiql: deps.development,
+      graphiql: introspection,
+      graphiqlPath: '/graphiql',
       graphiqlOnGraphQLGET: false,
       websockets: false,
     },

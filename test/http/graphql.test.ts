@@ -51,7 +51,8 @@ beforeAll(async () => {
   const life = inboundLifecycle();
   callA = (await ingest(db.pools.service, a.id, 'ga-1', 'hangup', { ...life.hangup, recording_url: 'https://cdn.ringover.example/secret.mp3' })).event_id;
   callB = (await ingest(db.pools.service, b.id, 'gb-1', 'hangup', life.hangup!)).event_id;
-  server = await startTestServer(db);
+  // Introspection is refused outside development; this file reads the schema through it.
+  server = await startTestServer(db, { GRAPHQL_INTROSPECTION: '1' });
   tokenA = await login(staffA);
   tokenB = await login(staffB);
 });
@@ -99,6 +100,7 @@ describe('GraphQL at /graphql', () => {
 
   it('leaves secrets, the inbox and live events out of the schema', async () => {
     const res = await gql(tokenA, '{ __schema { types { name } queryType { fields { name } } mutationType { fields { name } } } }');
+    expect(res.errors).toBeUndefined();
     const names = JSON.stringify(res.data);
     for (const hidden of ['TenantSecret', 'UserSecret', 'WebhookDelivery', 'LiveEvent', 'createTenant', 'updateUser']) {
       expect(names, `${hidden} should not be exposed`).not.toContain(hidden);

@@ -35,9 +35,11 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const ownerUrl = url.toString();
   const owner = new pg.Pool({ connectionString: ownerUrl, max: 5 });
   // pg-pool's end() resolves before its clients' sockets close; drop() then terminates those backends
-  // (drop database … with force), and the FATAL they receive would surface as the pool's unhandled
-  // 'error' event, failing whichever test file happened to be dropping its database.
+  // (drop database … with force), and the FATAL they receive would surface as an unhandled 'error'
+  // event (of the pool for idle clients, of the client for one still closing), failing whichever
+  // test file happened to be dropping its database.
   owner.on('error', () => {});
+  owner.on('connect', (client) => client.on('error', () => {}));
   const pools = createPools(ownerUrl, appPassword);
   let counter = 0;
 

@@ -18,6 +18,7 @@ let tenant: { id: string; slug: string; webhookSecret: string };
 let user: { email: string; password: string };
 let caseId: string;
 let callId: string;
+const cspViolations: string[] = [];
 
 const SEGMENTS = [
   { start: 0, end: 5, text: 'Cabinet Martin, bonjour.' },
@@ -78,6 +79,13 @@ beforeAll(async () => {
   port = await freePort();
   [app, browser] = await Promise.all([startApp(db, port, { RECORDING_ALLOWED_HOSTS: '127.0.0.1' }), launchChromium()]);
   page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'fr-BE' });
+  // Everything the page's Content-Security-Policy blocks, as the console and the DOM report it.
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+  });
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => console.error(`Content Security Policy violation: ${e.violatedDirective} ${e.blockedURI}`));
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -210,5 +218,12 @@ describe('the staff UI in Chromium', () => {
     expect(await pop.textContent()).toContain('Marie Dupont');
     expect(await pop.textContent()).toContain('2026/042');
     await shot('09-screen-pop');
+  });
+
+  it('did all of the above under its Content-Security-Policy, with no violation', async () => {
+    const shell = await fetch(`${app.url}/calls`, { headers: { accept: 'text/html' } });
+    expect(shell.headers.get('content-security-policy')).toMatch(/script-src 'self' 'sha256-/);
+    expect(shell.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect(cspViolations).toEqual([]);
   });
 });
