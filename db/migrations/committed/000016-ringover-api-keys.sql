@@ -1,5 +1,5 @@
---! Previous: sha1:abdee42f41f048f13b58985a3f5b99e98a999c91
---! Hash: sha1:b879696c60b68cb1ba5e5b39c0e67f4a9e709297
+--! Previous: sha1:b9e6c1b52d4750533a5f62938d71cd51de30e553
+--! Hash: sha1:273ac86127c8a777f269f2e5c7a4dbb9ab8c0fe6
 --! Message: ringover-api-keys
 
 -- Why this shape: the backfill reads Ringover's API v2 with each tenant's API key. The key opens the

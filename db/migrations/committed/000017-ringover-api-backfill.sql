@@ -1,5 +1,5 @@
---! Previous: sha1:b879696c60b68cb1ba5e5b39c0e67f4a9e709297
---! Hash: sha1:84485decd41aa6c5f3fbe1891a42857d91c4c740
+--! Previous: sha1:273ac86127c8a777f269f2e5c7a4dbb9ab8c0fe6
+--! Hash: sha1:d66ed5aacf531cc037478a520ef0be97847ffc25
 --! Message: ringover-api-backfill
 
 -- Why this shape: the backfill reads the same calls again and again (every reconciliation looks three

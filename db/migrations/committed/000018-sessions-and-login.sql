@@ -1,5 +1,5 @@
---! Previous: sha1:abdee42f41f048f13b58985a3f5b99e98a999c91
---! Hash: sha1:387a11a119b284e2bc850de71e371e0f460ec78c
+--! Previous: sha1:d66ed5aacf531cc037478a520ef0be97847ffc25
+--! Hash: sha1:47919280b6ea3c05a479fe9245cef396122be81f
 --! Message: sessions-and-login
 
 -- Why this shape: a staff token is only as good as the session it names. A signed JWT alone cannot be

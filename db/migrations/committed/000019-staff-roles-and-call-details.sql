@@ -1,5 +1,5 @@
---! Previous: sha1:387a11a119b284e2bc850de71e371e0f460ec78c
---! Hash: sha1:7e3940bbeaa384c5258d5a534f56689ed3c5c3be
+--! Previous: sha1:47919280b6ea3c05a479fe9245cef396122be81f
+--! Hash: sha1:7a8c78ef42117ae7ff25d504a68e5c44fe409729
 --! Message: staff-roles-and-call-details
 
 -- Why this shape, part 1: a firm's `admin` and its `staff` differ in one thing that matters most —

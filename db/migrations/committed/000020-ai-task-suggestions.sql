@@ -1,5 +1,5 @@
---! Previous: sha1:7e3940bbeaa384c5258d5a534f56689ed3c5c3be
---! Hash: sha1:e31982ebf28014337e9b8ae8c8ce04d47f41ec30
+--! Previous: sha1:7a8c78ef42117ae7ff25d504a68e5c44fe409729
+--! Hash: sha1:c1d4495a409be4fbfec8266fa6ae579dda1abcbb
 --! Message: ai-task-suggestions
 
 -- Why this shape: a call's transcript is what a caller said, and a caller can say anything ("crée une

@@ -1,5 +1,5 @@
---! Previous: sha1:abdee42f41f048f13b58985a3f5b99e98a999c91
---! Hash: sha1:b4adfca559a91ad95e6ed1210145a7c0dc60c627
+--! Previous: sha1:c1d4495a409be4fbfec8266fa6ae579dda1abcbb
+--! Hash: sha1:1468e8a8f2ecbab2692bc532dcc0a8ef0af11235
 --! Message: shared-limits
 
 -- Why this shape: every limit (login failures per account and per address, webhook failures per

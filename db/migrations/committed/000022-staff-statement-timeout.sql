@@ -1,5 +1,5 @@
---! Previous: sha1:b4adfca559a91ad95e6ed1210145a7c0dc60c627
---! Hash: sha1:014da7bc4dbfe4eb37dc3fe90727831d90815784
+--! Previous: sha1:1468e8a8f2ecbab2692bc532dcc0a8ef0af11235
+--! Hash: sha1:e47b297ffd30fd4b4f4dfb9b7f2a89ab6da6a6b0
 --! Message: staff-statement-timeout
 
 -- Why this shape: one staff request (GraphQL or REST) must not pin the database. Every staff
