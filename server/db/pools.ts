@@ -56,8 +56,7 @@ export function createPools(ownerUrl: string, appPassword: string, opts: { max?:
     application_name: 'ringside-staff',
     ...STAFF_TIMEOUTS,
   });
-  // An idle client losing its connection must not crash the process; the pool replaces it.
-  for (const pool of [service, staff]) pool.on('error', () => {});
+  for (const pool of [service, staff]) guardConnections(pool);
   return {
     service,
     staff,
@@ -66,4 +65,17 @@ export function createPools(ownerUrl: string, appPassword: string, opts: { max?:
       await Promise.all([service.end(), staff.end()]);
     },
   };
+}
+
+/**
+ * A connection PostgreSQL drops (restart, shutdown, network) is an `error` event on its client, and
+ * an `error` event without a listener kills the process. Idle clients report to the pool, which
+ * replaces them; checked-out ones need a listener of their own (their next query fails anyway, and
+ * that failure is what the caller handles).
+ */
+export function guardConnections(pool: pg.Pool): void {
+  pool.on('error', () => {});
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+  });
 }
