@@ -64,8 +64,11 @@ async function main() {
       if (serveUi) webUi = installWebUi(app.express, { dev: devUi, apiUrl: `http://localhost:${config.PORT}` });
     },
   });
-  // The job worker (AI processing of recordings), as ringside_service; its metrics on the server's /metrics.
-  worker = await startWorker({ config, serviceUrl: server.pools.serviceUrl, logger, registry: server.app.metrics.registry });
+  // The job worker (AI processing of recordings), as ringside_service; its metrics on the server's
+  // /metrics. RINGSIDE_WORKER=0 leaves jobs to `npm run worker` processes (compose's worker service).
+  if (process.env.RINGSIDE_WORKER !== '0') {
+    worker = await startWorker({ config, serviceUrl: server.pools.serviceUrl, logger, registry: server.app.metrics.registry });
+  }
   if (database.embedded) {
     writeRuntime(config.DATA_DIR, { pid: process.pid, ownerUrl: database.ownerUrl, serverUrl: server.url });
     runtimeWritten = true;

@@ -64,6 +64,10 @@ describe('SIGTERM under load', () => {
   it('answers every request in flight, stores what it acknowledged, and exits 0 within the bound', async () => {
     app = await startRingside(db.ownerUrl, db.appPassword);
     const url = app.url;
+    // The start banner names the database without its password (nor the runtime roles').
+    expect(app.output()).toMatch(/database: +postgres:\/\/postgres:\*\*\*@/);
+    expect(app.output()).not.toContain(new URL(db.ownerUrl).password);
+    expect(app.output()).not.toContain(db.appPassword);
 
     const quick: RawAnswer[] = [];
     let loading = true;
