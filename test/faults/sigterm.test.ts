@@ -4,18 +4,40 @@
 // never answered). After: requests in flight are answered (with `Connection: close`), new
 // connections are refused, everything acknowledged is stored, and the process exits 0 within the bound.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { request } from 'node:http';
+import { request, get } from 'node:http';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { startRingside, delivery, signedHeaders, sleep, type RingsideProcess } from './support/ringside.ts';
 
 let db: TestDatabase;
 let app: RingsideProcess | null = null;
 let tenant: { id: string; slug: string; webhookSecret: string };
+let staff: { email: string; password: string };
 
 beforeAll(async () => {
   db = await createTestDatabase();
   tenant = await db.createTenant();
+  staff = await db.createUser(tenant.id);
 });
+
+/** A live stream, logged in through the API; `text` is everything received, `ended` when it closes. */
+async function openStream(url: string) {
+  const login = await fetch(`${url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(staff) });
+  const { token } = (await login.json()) as { token: string };
+  let text = '';
+  let connected = () => {};
+  const opened = new Promise<void>((resolve) => (connected = resolve));
+  const ended = new Promise<void>((resolve) => {
+    get(`${url}/api/v1/events/stream?token=${encodeURIComponent(token)}`, { agent: false }, (res) => {
+      res.on('data', (c) => {
+        text += c;
+        if (text.includes('event: connected')) connected();
+      });
+      res.on('end', resolve);
+      res.on('error', () => resolve());
+    }).on('error', () => resolve());
+  });
+  return { opened, ended, text: () => text };
+}
 afterAll(async () => {
   app?.kill();
   await db?.drop();
@@ -80,6 +102,8 @@ describe('SIGTERM under load', () => {
       }),
     );
     // Requests in flight at the signal: half their body sent, the rest after it.
+    const stream = await openStream(url);
+    await stream.opened;
     const slow = Array.from({ length: 8 }, () => slowDelivery(url, delivery().body));
     await Promise.all(slow.map((s) => s.written));
     // A full round trip after them: the server has accepted their connections and read their headers.
@@ -98,6 +122,9 @@ describe('SIGTERM under load', () => {
     expect(slowAnswers.map((a) => a.status)).toEqual(Array(8).fill(202));
     expect(slowAnswers.every((a) => a.connection === 'close')).toBe(true);
     expect({ code, signal }).toEqual({ code: 0, signal: null });
+    // The live stream was ended with a reconnect hint (EventSource then resumes by Last-Event-ID).
+    await stream.ended;
+    expect(stream.text()).toMatch(/retry: 1000\n: server shutting down\n\n$/);
     expect(shutdownMs).toBeLessThan(20_000);
     // The load: answered, or refused once the server stopped listening; never cut mid-request.
     const outcomes = new Set(quick.map((a) => (a.status ? String(a.status) : a.error)));
