@@ -1,6 +1,7 @@
 // How a ringside process (npm start, npm run worker) ends, and what it does with errors nobody
 // caught. Signals (SIGTERM from a supervisor or a deploy, SIGINT from Ctrl-C) run the stop steps in
-// order, each bounded, then exit 0; a second signal exits at once.
+// order, each bounded, then exit 0; a second signal exits at once (one that comes within a second of
+// the first is the same Ctrl-C: the terminal signals node and npm, and npm forwards it).
 //
 // Errors nobody caught: a database that went away (a restart, a failover) is an expected fault that
 // the pools and the worker recover from by themselves, so it is logged and the process keeps serving
@@ -14,6 +15,8 @@ export type StopStep = { name: string; run: () => Promise<void> };
 
 /** Past this, a stop that has not finished exits anyway (a supervisor's kill comes later still). */
 const HARD_LIMIT_MS = 25_000;
+/** Signals this close together are one (npm forwards the terminal's Ctrl-C that node also got). */
+const SAME_SIGNAL_MS = 1_000;
 
 export interface Lifecycle {
   /** Steps run in the order added. */
@@ -43,12 +46,15 @@ export function installLifecycle(logger: Logger): Lifecycle {
     return stopping;
   };
 
+  let firstSignalAt = 0;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => {
       if (stopping) {
+        if (Date.now() - firstSignalAt < SAME_SIGNAL_MS) return;
         logger.warn({ signal }, 'second signal: exiting now');
         process.exit(130);
       }
+      firstSignalAt = Date.now();
       void stop(signal, 0);
     });
   }

@@ -29,11 +29,12 @@ export interface PoolTimeouts {
 
 /**
  * Webhooks must be answered (503 at worst) within 2 s even when the database is frozen: a connect
- * gives up after 1 s and an unanswered query after 1.5 s. The server-side statement timeout is
+ * gives up after 1.5 s (a new session's authentication on a loaded machine can take a second) and an
+ * unanswered query after 1.5 s. The server-side statement timeout is
  * longer, for the few heavier service queries (the live relay's catch-up and pruning).
  */
 export const SERVICE_TIMEOUTS: PoolTimeouts = {
-  connectionTimeoutMillis: 1_000,
+  connectionTimeoutMillis: 1_500,
   query_timeout: 1_500,
   statement_timeout: 5_000,
   idle_in_transaction_session_timeout: 10_000,
@@ -41,7 +42,7 @@ export const SERVICE_TIMEOUTS: PoolTimeouts = {
 
 /** Staff requests (REST, GraphQL): 5 s per statement, so one staff login cannot pin the database. */
 export const STAFF_TIMEOUTS: PoolTimeouts = {
-  connectionTimeoutMillis: 1_000,
+  connectionTimeoutMillis: 2_000,
   query_timeout: 6_000,
   statement_timeout: 5_000,
   idle_in_transaction_session_timeout: 10_000,
