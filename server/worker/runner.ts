@@ -91,6 +91,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     poolId = workerPool.id;
     nudge = (n) => workerPool.nudge(n);
     livenessHeld = liveness.hold(workerPool.id);
+    livenessHeld.catch(() => {}); // awaited (and its failure reported) right after run()
   });
   /** Jobs this process is running (locked by us and in hand), by id. */
   const started = new Map<string, number>();
