@@ -5,13 +5,14 @@
 // Sources: node's socket errors, node-postgres's own messages (the driver has no codes for them),
 // pg-pool's connect timeout, and PostgreSQL's SQLSTATEs — class 08 (connection exception), 53
 // (insufficient resources: too many connections, out of memory, disk full), 57P01-57P03 (admin or
-// crash shutdown, cannot connect now) and 57014 (a statement_timeout cancelled the query).
+// crash shutdown, cannot connect now), 57014 (a statement_timeout cancelled the query) and 25006 (a
+// write reached a read-only server: a failover in progress, as graphile/worker#449 saw).
 
 /** Seconds a client is told to wait before retrying while the database is unavailable. */
 export const RETRY_AFTER_SECONDS = 2;
 
 const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOTFOUND']);
-const SQLSTATES = new Set(['57P01', '57P02', '57P03', '57014']);
+const SQLSTATES = new Set(['57P01', '57P02', '57P03', '57014', '25006']);
 const DRIVER_MESSAGES = [
   'Connection terminated unexpectedly',
   'Connection terminated due to connection timeout',
