@@ -21,6 +21,8 @@ const MAX_DELAY_MS = 2_000;
 
 export class PatientPool extends pg.Pool {
   private waitingSince: number | null = null;
+  /** When a connection attempt last failed for want of a database (ms since epoch; 0: never). */
+  lastFailureAt = 0;
   private closing = false;
   private readonly events: PatientPoolEvents;
 
@@ -48,6 +50,7 @@ export class PatientPool extends pg.Pool {
         return client;
       } catch (error) {
         if (this.closing || this.ended || !isDatabaseUnavailable(error)) throw error;
+        this.lastFailureAt = Date.now();
         if (this.waitingSince === null) {
           this.waitingSince = Date.now();
           this.events.onUnavailable?.(error);

@@ -175,8 +175,12 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
       rows: [clock],
     } = await liveness.query<{ settling: boolean }>('select pg_postmaster_start_time() > now() - make_interval(secs => $1) as settling', [settleMs / 1000]);
     const dead: string[] = [];
+    const now = Date.now();
     // Right after a PostgreSQL restart every worker's lock is gone until its liveness reconnects.
-    const mayJudgeOthers = !clock?.settling && Date.now() - liveness.connectedAt >= Math.min(settleMs, 1_000);
+    const mayJudgeOthers = !clock?.settling && now - liveness.connectedAt >= Math.min(settleMs, 1_000);
+    // Our own: only once things are quiet, so that completions that waited out the outage (they go
+    // through within the pool's 2 s backoff) are not mistaken for lost ones.
+    const mayJudgeOwn = !clock?.settling && now - liveness.connectedAt >= settleMs && now - pool.lastFailureAt >= settleMs;
     if (mayJudgeOthers) {
       const { rows } = await liveness.query<{ locked_by: string }>(
         `select distinct locked_by from ${WORKER_SCHEMA}.jobs
@@ -200,6 +204,10 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     }
     // Our own: jobs locked by this pool that no task of ours is running (their completion was lost
     // with its connection), after a margin that covers a job locked but not yet started.
+    if (!mayJudgeOwn) {
+      if (dead.length > 0) nudge(dead.length);
+      return dead;
+    }
     const { rows: own } = await liveness.query<{ id: string }>(
       `with stale as (
          update ${WORKER_SCHEMA}._private_jobs set locked_by = null, locked_at = null

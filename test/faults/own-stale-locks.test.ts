@@ -5,15 +5,20 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { startFakes, type Fakes } from '../worker/support/fakes.ts';
-import { startTestWorker, recordedCall, type TestWorker } from '../worker/support/worker.ts';
+import { recordedCall } from '../worker/support/worker.ts';
+import { loadConfig } from '../../server/config.ts';
+import { createLogger } from '../../server/logger.ts';
+import { startWorker, type RunningWorker } from '../../server/worker/runner.ts';
 
 let db: TestDatabase;
 let fakes: Fakes;
-let worker: TestWorker;
+let worker: RunningWorker;
 
 beforeAll(async () => {
   [db, fakes] = await Promise.all([createTestDatabase(), startFakes()]);
-  worker = await startTestWorker(db, fakes.env);
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DEMO: '0', ...fakes.env });
+  // No settling period: this test has no outage to let settle (the production default waits 5 s).
+  worker = await startWorker({ config, serviceUrl: db.pools.serviceUrl, logger: createLogger('silent'), pollInterval: 100, settleMs: 0 });
 });
 afterAll(async () => {
   await worker?.stop();
