@@ -8,6 +8,7 @@ import type { Logger } from './logger.ts';
 import { redactUrl } from './logger.ts';
 import type { DatabasePools } from './db/pools.ts';
 import { errorHandler, sendError } from './http/errors.ts';
+import { withDeadline } from './db/unavailable.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
 import { metricsAccess } from './observability/metrics-access.ts';
 import { WebhookTenants } from './webhooks/tenants.ts';
@@ -138,6 +139,9 @@ function installRequestLogging(app: Express, ctx: AppContext, metrics: Metrics):
   });
 }
 
+/** /readyz answers within a second: 800 ms for the database, the rest for the HTTP round trip. */
+const READINESS_DEADLINE_MS = 800;
+
 function installHealth(
   app: Express,
   ctx: AppContext,
@@ -151,9 +155,15 @@ function installHealth(
   app.get('/readyz', async (_req, res) => {
     const checks: Record<string, boolean> = {};
     try {
-      const { rows } = await ctx.pools.service.query(
-        `select exists (select from pg_catalog.pg_proc p join pg_catalog.pg_namespace n on n.oid = p.pronamespace
-                        where n.nspname = 'app_hidden' and p.proname = 'ingest_ringover_delivery') as migrated`,
+      // Bounded: a load balancer or supervisor asking must get an answer within a second, even
+      // from a frozen database (which would otherwise hold the query forever).
+      const { rows } = await withDeadline(
+        ctx.pools.service.query(
+          `select exists (select from pg_catalog.pg_proc p join pg_catalog.pg_namespace n on n.oid = p.pronamespace
+                          where n.nspname = 'app_hidden' and p.proname = 'ingest_ringover_delivery') as migrated`,
+        ),
+        READINESS_DEADLINE_MS,
+        'the readiness query',
       );
       checks.database = true;
       checks.migrations = rows[0].migrated === true;
@@ -164,7 +174,12 @@ function installHealth(
     for (const [name, check] of readiness) checks[name] = check();
     const ready = Object.values(checks).every(Boolean);
     const details: Record<string, unknown> = {};
-    for (const [name, detail] of readinessDetails) details[name] = await detail().catch(() => ({ error: 'unavailable' }));
+    // Details never decide readiness, and are only asked of a database that answered.
+    for (const [name, detail] of readinessDetails) {
+      details[name] = checks.database
+        ? await withDeadline(detail(), READINESS_DEADLINE_MS, `the ${name} detail`).catch(() => ({ error: 'unavailable' }))
+        : { error: 'unavailable' };
+    }
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks, details });
   });
   app.get('/metrics', metricsAccess(ctx.config.METRICS_TOKEN), async (_req, res) => {

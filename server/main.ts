@@ -1,92 +1,117 @@
 // npm start: database (embedded unless DATABASE_URL), migrations, demo data on an empty database,
 // then the HTTP server (API, live stream, staff UI) and the job worker, in one process group.
-// Ctrl-C stops everything in reverse order.
+//
+// SIGTERM/SIGINT stop it gracefully (server/lifecycle.ts): the HTTP server stops accepting and
+// answers what is in flight (at most 10 s) while the worker lets its running jobs finish or releases
+// them; then the pools close, and the embedded database — only if this process started it — stops
+// last. A database outage never ends the process: the webhooks answer 503 and everything recovers by
+// itself when PostgreSQL is back.
 import { loadConfig } from './config.ts';
 import { createLogger } from './logger.ts';
-import { openLocalDatabase, writeRuntime, clearRuntime } from './db/local.ts';
+import { installLifecycle } from './lifecycle.ts';
+import { openLocalDatabase, writeRuntime, clearRuntime, type LocalDatabase } from './db/local.ts';
 import { migrateDatabase, roleUrl } from './db/migrate.ts';
 import { localSecrets } from './secrets.ts';
-import { seedDemo, DEMO_LOGIN, DEMO_TENANT_SLUG } from './demo/seed.ts';
+import { seedDemo, DEMO_LOGIN } from './demo/seed.ts';
 import { demoDataAllowed } from './demo/policy.ts';
-import { startServer } from './server.ts';
+import { startServer, type RunningServer } from './server.ts';
 import { installWebUi, ensureWebBuild, type WebUi } from './web-ui.ts';
-import { startWorker } from './worker/runner.ts';
+import { startWorker, type RunningWorker } from './worker/runner.ts';
 
 const config = loadConfig();
 const logger = createLogger(config.LOG_LEVEL);
-const stops: Array<() => Promise<void>> = [];
+const lifecycle = installLifecycle(logger);
+
+let database: LocalDatabase | null = null;
+let server: RunningServer | null = null;
+let worker: RunningWorker | null = null;
+let webUi: WebUi | null = null;
+let runtimeWritten = false;
+
+// Stop steps, in order (registered up front: a start that fails halfway stops what it started).
+lifecycle.add('http server and worker', async () => {
+  await Promise.all([server?.close(), worker?.stop()]);
+});
+lifecycle.add('staff UI', async () => {
+  await webUi?.close();
+});
+lifecycle.add('runtime file', async () => {
+  if (runtimeWritten) clearRuntime(config.DATA_DIR);
+});
+lifecycle.add('database', async () => {
+  await database?.stop();
+});
 
 async function main() {
-  const database = await openLocalDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
-  stops.unshift(database.stop);
+  database = await openLocalDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
   const secrets = localSecrets(config.DATA_DIR, { jwtSecret: config.JWT_SECRET, appPassword: config.DATABASE_APP_PASSWORD });
   await migrateDatabase(database.ownerUrl, secrets.appPassword, (line) => logger.debug(line));
 
   const demoAllowed = demoDataAllowed(config);
   const demo = demoAllowed ? await seedDemo(database.ownerUrl, roleUrl(database.ownerUrl, 'ringside_service', secrets.appPassword)) : null;
 
-  // The staff UI: Vite's dev server under `npm run dev`, else the build (made now if missing or stale).
+  // The staff UI: Vite's dev server under `npm run dev`, else the build (made now if missing or
+  // stale). RINGSIDE_UI=0 leaves it out (the fault tests run this entry point without a UI build).
+  const serveUi = process.env.RINGSIDE_UI !== '0';
   const devUi = config.NODE_ENV === 'development' && process.env.npm_lifecycle_event === 'dev';
-  if (!devUi) ensureWebBuild((line) => logger.info(line));
-  let webUi: WebUi | null = null;
+  if (serveUi && !devUi) ensureWebBuild((line) => logger.info(line));
 
-  const server = await startServer({
+  server = await startServer({
     config,
     logger,
     ownerUrl: database.ownerUrl,
     appPassword: secrets.appPassword,
     jwtSecret: secrets.jwtSecret,
     extend: (app) => {
-      webUi = installWebUi(app.express, { dev: devUi, apiUrl: `http://localhost:${config.PORT}` });
+      if (serveUi) webUi = installWebUi(app.express, { dev: devUi, apiUrl: `http://localhost:${config.PORT}` });
     },
   });
-  stops.unshift(server.close);
-  const ui = webUi as WebUi | null;
-  if (ui) stops.unshift(ui.close);
-  // The job worker (AI processing of recordings), as ringside_service; its metrics on the server's /metrics.
-  const worker = await startWorker({ config, serviceUrl: server.pools.serviceUrl, logger, registry: server.app.metrics.registry });
-  stops.unshift(worker.stop);
+  // The job worker (AI processing of recordings), as ringside_service; its metrics on the server's
+  // /metrics. RINGSIDE_WORKER=0 leaves jobs to `npm run worker` processes (compose's worker service).
+  if (process.env.RINGSIDE_WORKER !== '0') {
+    worker = await startWorker({ config, serviceUrl: server.pools.serviceUrl, logger, registry: server.app.metrics.registry });
+  }
   if (database.embedded) {
     writeRuntime(config.DATA_DIR, { pid: process.pid, ownerUrl: database.ownerUrl, serverUrl: server.url });
-    stops.unshift(async () => clearRuntime(config.DATA_DIR));
+    runtimeWritten = true;
   }
+  process.stdout.write(banner(server, database, demo, webUi));
+}
 
-  const shownDatabaseUrl = database.embedded ? database.ownerUrl : database.ownerUrl.replace(/:[^:@/]+@/, ':***@');
+/** What a newcomer needs, and no password: the database URL is shown without its password. */
+function banner(server: RunningServer, database: LocalDatabase, demo: { slug: string; webhookSecret: string } | null, ui: WebUi | null): string {
   const lines = [
     '',
     `ringside is running at ${server.url}`,
     ...(ui?.devUrl ? [`  staff UI (Vite dev server, hot reload): ${ui.devUrl}`] : []),
-    `  database:     ${shownDatabaseUrl}${database.embedded ? ' (embedded, data in .data/pg)' : ''}`,
+    `  database:     ${redactPassword(database.ownerUrl)}${database.embedded ? ` (embedded, data in ${config.DATA_DIR}/pg)` : ''}`,
   ];
+  // The demo login only when the demo data was created now, on an empty database.
   if (demo) {
     lines.push(
       `  demo login:   ${DEMO_LOGIN.email} / ${DEMO_LOGIN.password}`,
       `  webhook URL:  ${server.url}/api/v1/webhooks/ringover/${demo.slug}`,
       `  webhook secret: ${demo.webhookSecret}`,
     );
-  } else if (demoAllowed) {
-    lines.push(`  demo login:   ${DEMO_LOGIN.email} / ${DEMO_LOGIN.password} (if the demo tenant "${DEMO_TENANT_SLUG}" exists)`);
+  } else {
     lines.push(`  webhook URL:  ${server.url}/api/v1/webhooks/ringover/<tenant slug>  (npm run admin -- tenant:create prints a tenant's secret)`);
   }
   lines.push('  Ctrl-C stops everything.', '');
-  process.stdout.write(lines.join('\n') + '\n');
+  return lines.join('\n') + '\n';
 }
 
-let stopping = false;
-async function shutdown(signal: string) {
-  if (stopping) return;
-  stopping = true;
-  logger.info({ signal }, 'stopping');
-  for (const stop of stops) {
-    await stop().catch((error) => logger.error({ err: error }, 'error while stopping'));
+function redactPassword(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return url.replace(/:[^:@/]+@/, ':***@');
   }
-  process.exit(0);
 }
-process.on('SIGINT', () => void shutdown('SIGINT'));
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
-main().catch(async (error) => {
+main().catch(async (error: unknown) => {
   logger.fatal({ err: error }, 'ringside could not start');
-  for (const stop of stops) await stop().catch(() => {});
-  process.exit(1);
+  process.stderr.write(`ringside could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+  await lifecycle.stop('start failed', 1);
 });

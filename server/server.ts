@@ -1,12 +1,24 @@
 // One running HTTP server over a migrated database: pools, the app, and a clean shutdown. Used by
 // `npm start` and by the HTTP tests alike, so tests exercise exactly what runs in production.
-import { createServer, type Server } from 'node:http';
+//
+// Shutdown (close): stop accepting, say "not ready" on /readyz, answer every request in flight
+// (responses then carry `Connection: close`), end the live streams with a reconnect hint (their
+// clients resume elsewhere or after the restart, by Last-Event-ID), and only after the last answer
+// (or DRAIN_LIMIT_MS) cut what remains and close the pools. Closing connections before
+// server.close() used to reset requests in flight (issue 10, finding 4).
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
 import { createPools, type DatabasePools } from './db/pools.ts';
 import { createApp, installErrorHandling, type App } from './app.ts';
 import { installPostGraphile } from './graphql/install.ts';
+import { STREAM_PATH } from './live/stream.ts';
+
+/** How long a shutdown waits for requests in flight before cutting them. */
+export const DRAIN_LIMIT_MS = 10_000;
+/** What a live stream is told at shutdown: reconnect in a second (EventSource honours `retry:`). */
+const SHUTDOWN_RETRY_MS = 1_000;
 
 export interface RunningServer {
   url: string;
@@ -44,7 +56,18 @@ export async function startServer(opts: {
   });
   await opts.extend?.(app, pools);
   installErrorHandling(app.express, opts.logger);
-  const server = createServer(app.express);
+  let closing = false;
+  const streams = new Set<ServerResponse>();
+  app.readiness.set('accepting', () => !closing);
+  const server = createServer((req, res) => {
+    // While draining, every answer closes its connection, so keep-alive clients go elsewhere.
+    if (closing) res.setHeader('connection', 'close');
+    if (req.url?.startsWith(STREAM_PATH)) {
+      streams.add(res);
+      res.once('close', () => streams.delete(res));
+    }
+    app.express(req, res);
+  });
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -60,9 +83,26 @@ export async function startServer(opts: {
     pools,
     server,
     async close() {
+      closing = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      for (const stream of streams) {
+        if (stream.headersSent && !stream.writableEnded) stream.write(`retry: ${SHUTDOWN_RETRY_MS}\n: server shutting down\n\n`);
+      }
       await app.live.stop();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      let timer: NodeJS.Timeout | undefined;
+      const drained = await Promise.race([
+        closed.then(() => true),
+        new Promise<false>((resolve) => {
+          timer = setTimeout(() => resolve(false), DRAIN_LIMIT_MS);
+        }),
+      ]);
+      clearTimeout(timer);
+      if (!drained) {
+        opts.logger.warn({ limit_ms: DRAIN_LIMIT_MS }, 'requests still in flight after the drain limit; closing their connections');
+        server.closeAllConnections();
+        await closed;
+      }
       await graphql.release();
       await pools.close();
     },

@@ -1,10 +1,7 @@
 // What every benchmark starts from: its own embedded PostgreSQL (never the machine's), migrated,
 // with one tenant and a few contacts, and a JSON-line reporter.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pg from 'pg';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../server/db/embedded.ts';
+import { startEmbeddedPostgres, reachableTempDir, type EmbeddedDatabase } from '../../server/db/embedded.ts';
 import { migrateDatabase, roleUrl } from '../../server/db/migrate.ts';
 
 export const APP_PASSWORD = 'ringside-bench';
@@ -18,7 +15,7 @@ export interface BenchEnvironment {
 }
 
 export async function benchEnvironment(): Promise<BenchEnvironment> {
-  const cluster = await startEmbeddedPostgres({ dir: mkdtempSync(join(tmpdir(), 'ringside-bench-pg-')), persistent: false });
+  const cluster = await startEmbeddedPostgres({ dir: reachableTempDir('ringside-bench-pg-'), persistent: false });
   const admin = new pg.Client({ connectionString: cluster.url });
   await admin.connect();
   await admin.query('create database ringside_bench');

@@ -2,6 +2,9 @@
 // Migrations are idempotent to run: graphile-migrate records what it applied and takes an advisory
 // lock, so several instances starting together migrate once.
 import { migrate, Logger } from 'graphile-migrate';
+// graphile-migrate keeps its pool 200 ms after use, and exits the process (exit 1) on any error of
+// that pool: a database that stops or restarts within those 200 ms would kill us. We end it at once.
+import { clearAllPools } from 'graphile-migrate/dist/pgReal.js';
 import pg from 'pg';
 import { fileURLToPath } from 'node:url';
 import { installWorkerSchema } from '../worker/schema.ts';
@@ -15,11 +18,15 @@ export async function migrateDatabase(
   appPassword: string,
   log: (message: string) => void = () => {},
 ): Promise<void> {
-  await migrate({
-    connectionString: ownerUrl,
-    migrationsFolder: MIGRATIONS_FOLDER,
-    logger: new Logger(() => (level, message) => log(`[${level}] ${message}`)),
-  });
+  try {
+    await migrate({
+      connectionString: ownerUrl,
+      migrationsFolder: MIGRATIONS_FOLDER,
+      logger: new Logger(() => (level, message) => log(`[${level}] ${message}`)),
+    });
+  } finally {
+    clearAllPools();
+  }
   // graphile-worker's queue, which our triggers add jobs to (see server/worker/schema.ts).
   await installWorkerSchema(ownerUrl);
   const client = new pg.Client({ connectionString: ownerUrl });

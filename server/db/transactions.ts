@@ -2,6 +2,7 @@
 // user) with transaction-local settings: row-level security reads them, and they vanish at commit,
 // so a pooled connection never carries one request's identity into the next.
 import type pg from 'pg';
+import { isDatabaseUnavailable } from './unavailable.ts';
 
 export interface StaffIdentity {
   tenantId: string;
@@ -27,12 +28,19 @@ export async function inTransaction<T>(
     }
     const result = await work(client);
     await client.query('commit');
+    client.release();
     return result;
   } catch (error) {
-    await client.query('rollback').catch(() => {});
+    // A connection that failed (or whose answer never came) is thrown away, not rolled back: the
+    // rollback would wait on the same dead or frozen server, and the server rolls back by itself
+    // when the connection closes. Nothing was committed, so the caller may answer 503.
+    if (isDatabaseUnavailable(error)) {
+      client.release(error as Error);
+    } else {
+      const rolledBack = await client.query('rollback').then(() => true, () => false);
+      client.release(rolledBack ? undefined : true);
+    }
     throw error;
-  } finally {
-    client.release();
   }
 }
 

@@ -1,7 +1,9 @@
 // Every error answer is `{error: {code, message, details?}}` with a stable code. Handlers throw
-// HttpError; anything else becomes a 500 whose details stay in the log.
+// HttpError; a database that cannot be reached is a 503 with Retry-After (the client should retry);
+// anything else becomes a 500 whose details stay in the log.
 import type { ErrorRequestHandler, Response } from 'express';
 import type { Logger } from '../logger.ts';
+import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from '../db/unavailable.ts';
 
 export class HttpError extends Error {
   readonly status: number;
@@ -44,12 +46,13 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       sendError(res, known.status, known.code, known.message, known.details);
       return;
     }
-    const connectionLost = ['ECONNREFUSED', '57P01', '57P03', '08006', '08001'].includes((error as { code?: string })?.code ?? '');
-    logger.error({ err: error, request_id: req.id }, 'request failed');
-    if (connectionLost) {
+    if (isDatabaseUnavailable(error)) {
+      logger.warn({ err: error, request_id: req.id }, 'database unavailable');
+      res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
       sendError(res, 503, 'unavailable', 'The database is unavailable; retry shortly.');
-    } else {
-      sendError(res, 500, 'internal', 'Something went wrong on our side; it has been logged.');
+      return;
     }
+    logger.error({ err: error, request_id: req.id }, 'request failed');
+    sendError(res, 500, 'internal', 'Something went wrong on our side; it has been logged.');
   };
 }

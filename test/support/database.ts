@@ -4,7 +4,7 @@
 import { inject } from 'vitest';
 import pg from 'pg';
 import { randomBytes } from 'node:crypto';
-import { createPools, type DatabasePools } from '../../server/db/pools.ts';
+import { createPools, guardConnections, type DatabasePools } from '../../server/db/pools.ts';
 import { inTransaction } from '../../server/db/transactions.ts';
 
 export interface TestDatabase {
@@ -34,12 +34,9 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   url.pathname = `/${name}`;
   const ownerUrl = url.toString();
   const owner = new pg.Pool({ connectionString: ownerUrl, max: 5 });
-  // pg-pool's end() resolves before its clients' sockets close; drop() then terminates those backends
-  // (drop database … with force), and the FATAL they receive would surface as an unhandled 'error'
-  // event (of the pool for idle clients, of the client for one still closing), failing whichever
-  // test file happened to be dropping its database.
-  owner.on('error', () => {});
-  owner.on('connect', (client) => client.on('error', () => {}));
+  // pool.end() resolves before its sessions are gone, and drop() then terminates them (57P01): that
+  // error must not be an unhandled 'error' event failing the run.
+  guardConnections(owner);
   const pools = createPools(ownerUrl, appPassword);
   let counter = 0;
 

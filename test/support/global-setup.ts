@@ -2,11 +2,7 @@
 // in a temporary directory. Migrations run once, into a template database; each test file then
 // clones it (CREATE DATABASE ... TEMPLATE), which takes milliseconds and isolates files completely.
 import type { TestProject } from 'vitest/node';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pg from 'pg';
-import { startEmbeddedPostgres } from '../../server/db/embedded.ts';
 import { migrateDatabase } from '../../server/db/migrate.ts';
 
 export const TEMPLATE_DATABASE = `ringside_test_template_${process.pid}`;
@@ -21,9 +17,8 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject) {
-  const embedded = process.env.TEST_DATABASE_URL
-    ? null
-    : await startEmbeddedPostgres({ dir: mkdtempSync(join(tmpdir(), 'ringside-test-pg-')), persistent: false });
+  // Loaded only when used; the folder is one PostgreSQL's user can reach even from a private checkout.
+  const embedded = process.env.TEST_DATABASE_URL ? null : await startTestCluster();
   const adminUrl = process.env.TEST_DATABASE_URL ?? embedded!.url;
 
   const admin = new pg.Client({ connectionString: adminUrl });
@@ -49,4 +44,9 @@ export default async function setup(project: TestProject) {
     await admin.end();
     await embedded?.stop();
   };
+}
+
+async function startTestCluster() {
+  const { startEmbeddedPostgres, reachableTempDir } = await import('../../server/db/embedded.ts');
+  return startEmbeddedPostgres({ dir: reachableTempDir('ringside-test-pg-'), persistent: false });
 }
