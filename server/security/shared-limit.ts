@@ -5,6 +5,9 @@
 // nobody's business in a table dump).
 // A key found over its limit is also remembered in this process until its window ends, so a flood
 // from one key is refused from memory, without a database round trip.
+// A store that does not answer within STORE_DEADLINE_MS (a frozen or overloaded database) is not
+// waited for: that count goes to the in-memory insurance, so a limit never adds more than that to a
+// request's time — a webhook must still get its 503 within 2 s when the database is frozen.
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
@@ -18,15 +21,20 @@ export interface SharedLimitOptions {
   durationSec: number;
 }
 
+/** How long a count may wait for the shared store before the in-memory insurance decides. */
+const STORE_DEADLINE_MS = 150;
+
 export class SharedLimit {
   readonly points: number;
   private readonly limiter: RateLimiterPostgres;
+  private readonly insurance: RateLimiterMemory;
   private readonly blockedUntil = new Map<string, number>();
   /** Points waiting for the next write of their key. */
   private readonly batches = new Map<string, Array<{ resolve(wait: number | null): void; reject(error: unknown): void }>>();
 
   constructor(pool: pg.Pool, opts: SharedLimitOptions) {
     this.points = opts.points;
+    this.insurance = new RateLimiterMemory({ points: opts.points, duration: opts.durationSec });
     this.limiter = new RateLimiterPostgres({
       storeClient: pool,
       storeType: 'pool',
@@ -38,7 +46,7 @@ export class SharedLimit {
       keyPrefix: `${opts.name}-${opts.points}-${opts.durationSec}`,
       points: opts.points,
       duration: opts.durationSec,
-      insuranceLimiter: new RateLimiterMemory({ points: opts.points, duration: opts.durationSec }),
+      insuranceLimiter: this.insurance,
     });
   }
 
@@ -91,10 +99,7 @@ export class SharedLimit {
       // Points arriving from now on wait for the next write.
       this.batches.set(hashed, []);
       try {
-        const state = await this.limiter.consume(hashed, group.length).catch((rejection: unknown) => {
-          if (rejection instanceof RateLimiterRes) return rejection;
-          throw rejection;
-        });
+        const state = await this.consumeWithin(hashed, group.length);
         const before = state.consumedPoints - group.length;
         const wait = state.consumedPoints >= this.points ? this.block(hashed, state.msBeforeNext) : null;
         group.forEach((waiter, i) => waiter.resolve(before + i + 1 > this.points ? wait : null));
@@ -103,6 +108,29 @@ export class SharedLimit {
       }
     }
     this.batches.delete(hashed);
+  }
+
+  /** The shared count, or the insurance's when the store is slower than STORE_DEADLINE_MS. */
+  private async consumeWithin(hashed: string, points: number): Promise<RateLimiterRes> {
+    const settled = (work: Promise<RateLimiterRes>) =>
+      work.catch((rejection: unknown) => {
+        if (rejection instanceof RateLimiterRes) return rejection;
+        throw rejection;
+      });
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), STORE_DEADLINE_MS);
+    });
+    const shared = settled(this.limiter.consume(hashed, points));
+    try {
+      const first = await Promise.race([shared, late]);
+      if (first !== 'late') return first;
+      // The store's answer may still come; it no longer decides this request.
+      shared.catch(() => {});
+      return settled(this.insurance.consume(hashed, points));
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Forgets `key`'s count (a successful login clears its account's failures). */
