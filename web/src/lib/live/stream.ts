@@ -16,8 +16,8 @@ export interface MessageEventLike {
 }
 
 export interface EventSourceLike {
-  onopen: ((event: unknown) => void) | null;
-  onerror: ((event: unknown) => void) | null;
+  onopen: ((event: Event) => void) | null;
+  onerror: ((event: Event) => void) | null;
   addEventListener(type: string, listener: (event: MessageEventLike) => void): void;
   close(): void;
 }
