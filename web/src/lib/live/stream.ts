@@ -115,7 +115,7 @@ export class LiveStream {
       source.addEventListener(type, (event) => {
         if (this.source !== source || this.stopped) return;
         if (event.lastEventId) this.lastEventId = event.lastEventId;
-        let data: unknown = null;
+        let data: unknown;
         try {
           data = JSON.parse(event.data);
         } catch {
