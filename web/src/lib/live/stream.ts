@@ -6,8 +6,13 @@
 // on some errors. On any error the source is closed and a new one is opened after the backoff delay,
 // with `?last_event_id=` (the server also reads the Last-Event-ID header the browser would send).
 
-export const LIVE_EVENT_TYPES = ['connected', 'call_ringing', 'call_event_created', 'call_event_updated', 'call_ai_completed'] as const;
-export type LiveEventType = (typeof LIVE_EVENT_TYPES)[number];
+import type { LiveEventType } from './events.ts';
+
+/** The events listened for: every type the server sends (checked below), none it does not. */
+const LIVE_EVENT_TYPES = ['connected', 'call_ringing', 'call_event_created', 'call_event_updated', 'call_ai_completed'] as const satisfies readonly LiveEventType[];
+// A type the server gains but this list lacks fails to compile here (never = nothing missing).
+const everyTypeListened: Exclude<LiveEventType, (typeof LIVE_EVENT_TYPES)[number]> extends never ? true : never = true;
+void everyTypeListened;
 export type LiveStatus = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed';
 
 export interface MessageEventLike {
