@@ -8,7 +8,7 @@ import svelte from 'eslint-plugin-svelte';
 import ts from 'typescript-eslint';
 
 export default ts.config(
-  { ignores: ['node_modules/', '.data/', 'web/build/', 'web/.svelte-kit/', 'web/node_modules/', 'test-artifacts/'] },
+  { ignores: ['node_modules/', '.data/', 'web/build/', 'web/.svelte-kit/', 'web/node_modules/', 'test-artifacts/', 'web/src/graphql-env.d.ts'] },
   js.configs.recommended,
   ...ts.configs.recommended,
   ...svelte.configs.recommended,
