@@ -1,7 +1,9 @@
 // GraphQL (PostGraphile at /graphql) through urql's core client: same origin, the session cookie.
 // Documents are written with graphql() (gql.tada): their results and variables are typed from the
-// committed API schema (db/schema.graphql → src/graphql-env.d.ts, both written by npm run db:schema),
-// so svelte-check fails when a document asks for a field the API does not have.
+// committed API schema (db/schema.graphql → src/graphql-env.d.ts, both written by npm run db:schema).
+// A field the API does not have is typed `unknown`, so svelte-check fails where the code reads it;
+// one the code never reads goes unnoticed (GraphQLSP's full validation, `gql.tada check`, needs
+// @gql.tada/svelte-support at a version the registry does not have yet).
 import { Client, fetchExchange, type AnyVariables, type TypedDocumentNode } from '@urql/core';
 import { initGraphQLTada } from 'gql.tada';
 export type { ResultOf } from 'gql.tada';
