@@ -1,6 +1,6 @@
 // Bootstrap tool, only while nothing is deployed: recomputes graphile-migrate's hash headers after a
 // committed migration was edited by hand. Once a database outside your machine has run a migration,
-// never edit it: write db/migrations/current.sql and `npm run db:commit` instead.
+// never edit it: write db/migrations/current.sql and `npx graphile-migrate commit` instead (.gmrc).
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';

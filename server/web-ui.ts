@@ -15,6 +15,8 @@ export const BUILD_DIR = join(WEB_DIR, 'build');
 const SHELL = join(BUILD_DIR, '200.html');
 const IMMUTABLE_DIR = join(BUILD_DIR, '_app', 'immutable');
 const VITE_BIN = fileURLToPath(new URL('../node_modules/vite/bin/vite.js', import.meta.url));
+// `node --import` this before Vite: SvelteKit checks web/tsconfig.json with TypeScript 6's API.
+const VITE_NODE_ARGS = ['--import', fileURLToPath(new URL('../scripts/typescript6.ts', import.meta.url)), VITE_BIN];
 const API_PREFIXES = ['/api/', '/graphql', '/graphiql', '/healthz', '/readyz', '/metrics'];
 
 function newestMtime(path: string): number {
@@ -36,7 +38,7 @@ export function webBuildIsStale(): boolean {
 export function ensureWebBuild(log: (line: string) => void = () => {}): void {
   if (!webBuildIsStale()) return;
   log('building the staff UI (web/ → web/build)…');
-  const result = spawnSync(process.execPath, [VITE_BIN, 'build', '--logLevel', 'warn'], { cwd: WEB_DIR, stdio: 'inherit' });
+  const result = spawnSync(process.execPath, [...VITE_NODE_ARGS, 'build', '--logLevel', 'warn'], { cwd: WEB_DIR, stdio: 'inherit' });
   if (result.status !== 0) throw new Error(`The staff UI did not build (vite build exited with ${result.status}); run npm run build to see why.`);
 }
 
@@ -108,7 +110,7 @@ export function installWebUi(app: Express, opts: { dev: boolean; apiUrl?: string
 
 /** npm run dev: Vite's dev server for the UI (hot reload), which forwards API calls to this server. */
 function startViteDevServer(apiUrl: string, port: number): WebUi {
-  const child: ChildProcess = spawn(process.execPath, [VITE_BIN, 'dev', '--port', String(port), '--strictPort'], {
+  const child: ChildProcess = spawn(process.execPath, [...VITE_NODE_ARGS, 'dev', '--port', String(port), '--strictPort'], {
     cwd: WEB_DIR,
     stdio: 'inherit',
     env: { ...process.env, RINGSIDE_API_URL: apiUrl },

@@ -82,7 +82,8 @@ export async function installPostGraphile(
     ],
     pgServices: [makePgService({ pool: deps.staffPool, schemas: ['app_public'], pubsub: false })],
     schema: {
-      // Errors a client cannot act on stay in the logs; SafeErrors (ours) are shown.
+      // No SDL file written at start-up: db/schema.graphql is the committed copy, written by
+      // `npm run db:schema` and compared with the built schema by test/http/graphql-schema.test.ts.
       exportSchemaSDLPath: undefined,
     },
     grafserv: {

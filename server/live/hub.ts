@@ -21,6 +21,7 @@
 import type pg from 'pg';
 import type { Logger } from '../logger.ts';
 import type { LiveMetrics } from '../observability/metrics.ts';
+import type { LiveConnected } from './events.ts';
 
 export const REPLAY_WINDOW_HOURS = 24;
 export const REPLAY_MAX_EVENTS = 1000;
@@ -306,7 +307,7 @@ export class LiveHub {
     const truncated = after !== null && after < cursor && (replay[0]?.seq ?? cursor + 1) !== after + 1;
     // The id of `connected` is where the stream continues from: the events that follow have larger ids.
     const from = after === null || after > cursor ? cursor : truncated ? (replay[0]?.seq ?? cursor + 1) - 1 : after;
-    const connected = {
+    const connected: LiveConnected = {
       tenant_id: channel.tenantId,
       last_seq: cursor,
       resumed_from: after,

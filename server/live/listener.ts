@@ -1,6 +1,8 @@
-// One LISTEN connection per process. Every transaction that records a live event NOTIFYs channel
-// `ringside_live` with {tenant_id, seq} (app_hidden.emit_live_event); this connection hears them all,
-// for every tenant, and hands them to the hub, which reads the rows themselves from the pool.
+// One LISTEN connection per process, for every tenant, on two channels (see 000006-live-events.sql).
+// `ringside_live_pending`: a writer committed unnumbered live events and woke the relays after its
+// commit (app_hidden.wake_live_relays; writers never NOTIFY inside their own transaction), so the
+// sequencer numbers them. `ringside_live` {tenant_id, seq}: app_hidden.sequence_live_events numbered
+// a tenant's events up to seq; the hub then reads the rows themselves from the pool.
 //
 // The connection is a dedicated pg.Client, not a pooled one: a LISTEN lives as long as its session.
 // When it drops (database restart, failover, pg_terminate_backend, network), it is re-opened with

@@ -1,6 +1,8 @@
 // A database of its own for one test file, cloned from the migrated template, with the same pools
-// the server uses and a few fixture builders. Fixtures are written as the owner with the tenant set
-// (row-level security is forced, so even the owner must name its tenant).
+// the server uses and a few fixture builders. Fixtures are written as the owner with the tenant set:
+// row-level security is forced, so a non-superuser owner must name its tenant. A superuser (the
+// embedded cluster's owner is one) bypasses row-level security whatever it forces, so isolation is
+// tested as the application roles, never through this pool.
 import { inject } from 'vitest';
 import pg from 'pg';
 import { randomBytes } from 'node:crypto';

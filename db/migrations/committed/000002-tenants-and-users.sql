@@ -1,5 +1,5 @@
 --! Previous: sha1:e2ebeab47d301f7e594b0aedab6b9c3294a05be0
---! Hash: sha1:19b261296d98b77ce5a351f68c73283450278ad0
+--! Hash: sha1:17194d395c8a4fad3768297de83fac51476b8801
 --! Message: tenants-and-users
 
 -- Why this shape: a tenant is a firm. Its public face (name, slug, region, language) lives in
@@ -7,8 +7,10 @@
 -- app_private, a schema the staff role has no usage on at all.
 --
 -- Policies name no role unless they must: they then bind the migration owner too, because row-level
--- security is forced. Cross-tenant reads exist only where the service role needs them to find the
--- tenant of an incoming webhook or login, and each is a separate, named policy.
+-- security is forced (unless that owner is a superuser: superusers bypass row-level security, forced
+-- or not, which is why the application runs as roles that are neither superuser nor BYPASSRLS).
+-- Cross-tenant reads exist only where the service role needs them to find the tenant of an incoming
+-- webhook or login, and each is a separate, named policy.
 
 create table app_public.tenants (
   id uuid primary key default gen_random_uuid(),
@@ -124,7 +126,8 @@ comment on function app_hidden.sole_tenant_key() is 'The slug of the only tenant
 grant execute on function app_hidden.sole_tenant_key() to ringside_service;
 
 -- Administration (npm run admin). These run as the migration owner; because row-level security is
--- forced, each sets the tenant it writes for, exactly as the application does.
+-- forced (it binds a non-superuser owner), each sets the tenant it writes for, exactly as the
+-- application does.
 create function app_private.create_tenant(p_name text, p_slug text, p_region text default 'BE')
   returns table (id uuid, slug text, webhook_secret text)
   language plpgsql volatile

@@ -1,5 +1,5 @@
---! Previous: sha1:19b261296d98b77ce5a351f68c73283450278ad0
---! Hash: sha1:b3a26aa91c02a6badc11f9da12574a801f2ebc7d
+--! Previous: sha1:17194d395c8a4fad3768297de83fac51476b8801
+--! Hash: sha1:344c2140441b3d406cf2352e3e15444adc3be80c
 --! Message: contacts-and-cases
 
 -- Why this shape: calls are matched to contacts by phone number, and linked to one of the contact's

@@ -1,5 +1,5 @@
---! Previous: sha1:b3a26aa91c02a6badc11f9da12574a801f2ebc7d
---! Hash: sha1:c31ab332d49d9570a6b82c57c0c7941ba8f0c4d1
+--! Previous: sha1:344c2140441b3d406cf2352e3e15444adc3be80c
+--! Hash: sha1:98aa0b7e8740f95f5a23c423c7c2b350560e2a13
 --! Message: timeline
 
 -- Why this shape: the case timeline is one table of interactions of every kind (calls now; notes,

@@ -1,5 +1,5 @@
---! Previous: sha1:c31ab332d49d9570a6b82c57c0c7941ba8f0c4d1
---! Hash: sha1:912762cfb23b954d7b5d213eba66812daa1cc089
+--! Previous: sha1:98aa0b7e8740f95f5a23c423c7c2b350560e2a13
+--! Hash: sha1:64bfe0dd2caefde63b79fe776322791bef7debca
 --! Message: matching
 
 -- Why this shape: the two rules that decide where a call lands, each a small function that can be

@@ -1,5 +1,5 @@
---! Previous: sha1:912762cfb23b954d7b5d213eba66812daa1cc089
---! Hash: sha1:4cd4df88da35915ac0edbf03d925ee4e1fc47ab2
+--! Previous: sha1:64bfe0dd2caefde63b79fe776322791bef7debca
+--! Hash: sha1:9fcfa053b78a5696e4ad4c7ba7f5a462f61fa057
 --! Message: live-events
 
 -- Why this shape: whatever staff screens learn live is first a row, written in the same transaction

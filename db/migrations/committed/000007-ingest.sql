@@ -1,5 +1,5 @@
---! Previous: sha1:4cd4df88da35915ac0edbf03d925ee4e1fc47ab2
---! Hash: sha1:62534fd60f71b119e09bd51766d8191a5ebd11d7
+--! Previous: sha1:9fcfa053b78a5696e4ad4c7ba7f5a462f61fa057
+--! Hash: sha1:e1c12315328ba65c220053e34d913a404fd52e05
 --! Message: ingest
 
 -- Why this shape: Ringover describes one call in several deliveries (ringing, answered, hangup,

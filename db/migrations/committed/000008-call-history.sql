@@ -1,5 +1,5 @@
---! Previous: sha1:62534fd60f71b119e09bd51766d8191a5ebd11d7
---! Hash: sha1:f119c10d55219d9ea884dc6d341069da1519ac4c
+--! Previous: sha1:e1c12315328ba65c220053e34d913a404fd52e05
+--! Hash: sha1:3d0f1b00ae4d327c3ca2b773e13d7ef11a52a945
 --! Message: call-history
 
 -- Why this shape: the REST call history and stats are read as the staff role, so row-level security

@@ -1,5 +1,5 @@
---! Previous: sha1:f119c10d55219d9ea884dc6d341069da1519ac4c
---! Hash: sha1:30b66f04c2902f47d744b767c0f75a6b76f84bd3
+--! Previous: sha1:3d0f1b00ae4d327c3ca2b773e13d7ef11a52a945
+--! Hash: sha1:bcf833c73b056e740d9966b1aaf2a7c2db19227c
 --! Message: live-retention
 
 -- Why this shape: one listener per server process relays every tenant's live events (never one

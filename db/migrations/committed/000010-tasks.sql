@@ -1,5 +1,5 @@
---! Previous: sha1:30b66f04c2902f47d744b767c0f75a6b76f84bd3
---! Hash: sha1:24eb972a20dd0c2b7033756dcef017234afff49c
+--! Previous: sha1:bcf833c73b056e740d9966b1aaf2a7c2db19227c
+--! Hash: sha1:2a99b9729cc6603901dab90e1cee270fedd54928
 --! Message: tasks
 
 -- Why this shape: follow-up tasks belong to a case (that is where staff look for them), and the ones

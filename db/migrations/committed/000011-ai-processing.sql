@@ -1,5 +1,5 @@
---! Previous: sha1:24eb972a20dd0c2b7033756dcef017234afff49c
---! Hash: sha1:2d76e69871c75cc6c257696bd3a337f969d00cd7
+--! Previous: sha1:2a99b9729cc6603901dab90e1cee270fedd54928
+--! Hash: sha1:92a2a389ddc207658fd335ee0dd131fa6d4b2852
 --! Message: ai-processing
 
 -- Why this shape: a call that gains a recording gets its AI job in the same transaction that stored

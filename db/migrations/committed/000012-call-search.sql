@@ -1,5 +1,5 @@
---! Previous: sha1:2d76e69871c75cc6c257696bd3a337f969d00cd7
---! Hash: sha1:abdee42f41f048f13b58985a3f5b99e98a999c91
+--! Previous: sha1:92a2a389ddc207658fd335ee0dd131fa6d4b2852
+--! Hash: sha1:2afbdf8c1f8c48f7c6a835fac9e238536f78d467
 --! Message: call-search
 
 -- Why this shape: staff search the call history for what was said ("succession", "acte"), so the

@@ -1,6 +1,20 @@
 // GraphQL (PostGraphile at /graphql) through urql's core client: same origin, the session cookie.
+// Documents are written with graphql() (gql.tada): their results and variables are typed from the
+// committed API schema (db/schema.graphql → src/graphql-env.d.ts, both written by npm run db:schema).
+// A field the API does not have is typed `unknown`, so svelte-check fails where the code reads it;
+// one the code never reads goes unnoticed (GraphQLSP's full validation, `gql.tada check`, needs
+// @gql.tada/svelte-support at a version the registry does not have yet).
 import { Client, fetchExchange, type AnyVariables, type TypedDocumentNode } from '@urql/core';
+import { initGraphQLTada } from 'gql.tada';
+export type { ResultOf } from 'gql.tada';
 import { goto } from '$app/navigation';
+import type { introspection } from '../graphql-env.d.ts';
+
+export const graphql = initGraphQLTada<{
+  introspection: introspection;
+  // PostGraphile's scalars as JSON carries them.
+  scalars: { UUID: string; Datetime: string; Date: string; Cursor: string; JSON: unknown };
+}>();
 
 export const client = new Client({
   url: '/graphql',
@@ -29,10 +43,28 @@ async function unwrap<T>(result: { data?: T; error?: { graphQLErrors: Array<{ me
   return result.data as T;
 }
 
+// A graphql() document infers both types; a plain string (not converted yet) names its result type.
+export async function gqlQuery<T, V extends AnyVariables>(document: TypedDocumentNode<T, V>, variables?: V): Promise<T>;
+export async function gqlQuery<T>(document: string, variables?: AnyVariables): Promise<T>;
 export async function gqlQuery<T>(document: string | TypedDocumentNode<T, AnyVariables>, variables: AnyVariables = {}): Promise<T> {
-  return unwrap<T>(await client.query<T>(document as string, variables).toPromise());
+  return unwrap<T>(await client.query<T>(document, variables).toPromise());
 }
 
+export async function gqlMutation<T, V extends AnyVariables>(document: TypedDocumentNode<T, V>, variables?: V): Promise<T>;
+export async function gqlMutation<T>(document: string, variables?: AnyVariables): Promise<T>;
 export async function gqlMutation<T>(document: string | TypedDocumentNode<T, AnyVariables>, variables: AnyVariables = {}): Promise<T> {
-  return unwrap<T>(await client.mutation<T>(document as string, variables).toPromise());
+  return unwrap<T>(await client.mutation<T>(document, variables).toPromise());
+}
+
+/**
+ * The items of a list without its nulls. PostGraphile types root fields, connections and their
+ * nodes as nullable (a row can vanish under row-level security between planning and reading).
+ */
+export function present<T>(items: ReadonlyArray<T | null> | null | undefined): T[] {
+  return items?.filter((item): item is T => item !== null) ?? [];
+}
+
+/** Orders by a text that may be null (nulls first), in the reader's language. */
+export function byText<T>(text: (item: T) => string | null | undefined, descending = false): (a: T, b: T) => number {
+  return (a, b) => (descending ? -1 : 1) * (text(a) ?? '').localeCompare(text(b) ?? '');
 }

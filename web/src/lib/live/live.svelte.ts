@@ -1,9 +1,11 @@
 // The tab's one live connection (GET /api/v1/events/stream), as reactive state: the layout starts it
 // after login and stops it on unmount; pages subscribe to the events they show and unsubscribe in their
 // effect's cleanup. Reconnection, backoff and resume are in ./stream.ts.
-import { LiveStream, type LiveEventType, type LiveStatus } from './stream.ts';
+import { LiveStream, type LiveStatus } from './stream.ts';
+import type { LiveEvent } from './events.ts';
 
-export type LiveListener = (type: LiveEventType, data: any, id: string | null) => void;
+/** Checking `event.type` narrows `event.data` to that event's payload. */
+type LiveListener = (event: LiveEvent, id: string | null) => void;
 
 export class LiveConnection {
   status = $state<LiveStatus>('idle');
@@ -27,9 +29,11 @@ export class LiveConnection {
       onEvent: (type, data, id) => {
         if (id) this.lastEventId = id;
         if (type === 'connected') this.generation += 1;
+        // The server's contract (server/live/events.ts) says what each event carries.
+        const event = { type, data } as LiveEvent;
         for (const listener of this.listeners) {
           try {
-            listener(type, data, id);
+            listener(event, id);
           } catch (error) {
             console.error('live listener failed', error);
           }

@@ -6,8 +6,13 @@
 // on some errors. On any error the source is closed and a new one is opened after the backoff delay,
 // with `?last_event_id=` (the server also reads the Last-Event-ID header the browser would send).
 
-export const LIVE_EVENT_TYPES = ['connected', 'call_ringing', 'call_event_created', 'call_event_updated', 'call_ai_completed'] as const;
-export type LiveEventType = (typeof LIVE_EVENT_TYPES)[number];
+import type { LiveEventType } from './events.ts';
+
+/** The events listened for: every type the server sends (checked below), none it does not. */
+const LIVE_EVENT_TYPES = ['connected', 'call_ringing', 'call_event_created', 'call_event_updated', 'call_ai_completed'] as const satisfies readonly LiveEventType[];
+// A type the server gains but this list lacks fails to compile here (never = nothing missing).
+const everyTypeListened: Exclude<LiveEventType, (typeof LIVE_EVENT_TYPES)[number]> extends never ? true : never = true;
+void everyTypeListened;
 export type LiveStatus = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed';
 
 export interface MessageEventLike {
@@ -16,8 +21,8 @@ export interface MessageEventLike {
 }
 
 export interface EventSourceLike {
-  onopen: ((event: unknown) => void) | null;
-  onerror: ((event: unknown) => void) | null;
+  onopen: ((event: Event) => void) | null;
+  onerror: ((event: Event) => void) | null;
   addEventListener(type: string, listener: (event: MessageEventLike) => void): void;
   close(): void;
 }
@@ -115,7 +120,7 @@ export class LiveStream {
       source.addEventListener(type, (event) => {
         if (this.source !== source || this.stopped) return;
         if (event.lastEventId) this.lastEventId = event.lastEventId;
-        let data: unknown = null;
+        let data: unknown;
         try {
           data = JSON.parse(event.data);
         } catch {

@@ -1,0 +1,69 @@
+// The live stream's events (GET /api/v1/events/stream), one type for the server that sends them and
+// the staff UI that receives them (web/src/lib/live/events.ts re-exports these types).
+// The call payloads are built in SQL: app_hidden.call_summary (000007-ingest.sql) and
+// app_hidden.announce_call_ai (000011-ai-processing.sql); keys whose value is null are left out.
+// Types only, so that the UI's bundle never loads this file (type imports are erased);
+// test/live/event-shapes.test.ts checks real payloads from the SQL against these types' keys.
+
+/** A call as the live stream announces it (app_hidden.call_summary). */
+export interface LiveCall {
+  /** The timeline entry's id (app_public.interaction_events.id). */
+  id: string;
+  /** Ringover's call id, as exact decimal text. */
+  call_id?: string;
+  title: string;
+  occurred_at: string;
+  direction?: 'inbound' | 'outbound';
+  call_type?: 'answered' | 'missed' | 'voicemail';
+  /** Ringover's last state: ringing, answered, hangup… */
+  status?: string;
+  duration_seconds?: number;
+  /** The external party's number, E.164 when it could be read, and as it is shown. */
+  number?: string;
+  number_display?: string;
+  contact?: { id: string; name: string };
+  case?: { id: string; reference: string; title: string };
+  /** How the contact was found: exact, ambiguous, none… */
+  contact_match?: string;
+  has_recording?: boolean;
+}
+
+/** A call whose AI processing finished (app_hidden.announce_call_ai). */
+export interface LiveCallAi extends LiveCall {
+  transcript_status?: string;
+  summary_status?: string;
+  sentiment_status?: string;
+  /** -1 (negative) … 1 (positive). */
+  sentiment_score?: number;
+  sentiment_label?: string;
+  ai_summary?: string;
+  tasks_count?: number;
+}
+
+/** The first event of every stream: where it starts and what it replayed (server/live/hub.ts). */
+export interface LiveConnected {
+  tenant_id: string;
+  last_seq: number;
+  /** The Last-Event-ID the client resumed from, or null for a fresh stream. */
+  resumed_from: number | null;
+  replayed: number;
+  /** The client missed more than the replay window keeps. */
+  truncated: boolean;
+  /** The client asked for an id this tenant never reached: start afresh. */
+  reset: boolean;
+  replay_window: { hours: number; events: number };
+}
+
+/** Every event the stream sends, by its SSE `event:` name. */
+export interface LiveEventData {
+  connected: LiveConnected;
+  call_ringing: LiveCall;
+  call_event_created: LiveCall;
+  call_event_updated: LiveCall;
+  call_ai_completed: LiveCallAi;
+}
+
+export type LiveEventType = keyof LiveEventData;
+
+/** One event: a discriminated union on `type`. */
+export type LiveEvent = { [T in LiveEventType]: { type: T; data: LiveEventData[T] } }[LiveEventType];
