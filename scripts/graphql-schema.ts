@@ -19,7 +19,7 @@ try {
   await migrateDatabase(database.ownerUrl, appPassword, (line) => console.error(line));
   const server = await startServer({ config, logger: createLogger(config.LOG_LEVEL), ownerUrl: database.ownerUrl, appPassword, jwtSecret });
   try {
-    writeFileSync(SCHEMA_SDL_FILE, await servedSchemaSDL(server.url, server.app.tokens));
+    writeFileSync(SCHEMA_SDL_FILE, await servedSchemaSDL(server.graphql));
     console.error(`wrote ${fileURLToPath(SCHEMA_SDL_FILE)}`);
   } finally {
     await server.close();

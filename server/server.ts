@@ -12,7 +12,7 @@ import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
 import { createPools, type DatabasePools } from './db/pools.ts';
 import { createApp, installErrorHandling, type App } from './app.ts';
-import { installPostGraphile } from './graphql/install.ts';
+import { installPostGraphile, type GraphqlApi } from './graphql/install.ts';
 import { STREAM_PATH } from './live/stream.ts';
 
 /** How long a shutdown waits for requests in flight before cutting them. */
@@ -25,6 +25,8 @@ export interface RunningServer {
   app: App;
   pools: DatabasePools;
   server: Server;
+  /** PostGraphile behind /graphql (its schema is what db/schema.graphql holds). */
+  graphql: GraphqlApi;
   close(): Promise<void>;
 }
 
@@ -82,6 +84,7 @@ export async function startServer(opts: {
     app,
     pools,
     server,
+    graphql,
     async close() {
       closing = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -19,7 +19,7 @@ afterAll(async () => {
 
 describe('the committed GraphQL schema (db/schema.graphql)', () => {
   it('is the schema /graphql serves over the migrated database', async () => {
-    const served = await servedSchemaSDL(server.url, server.app.tokens);
+    const served = await servedSchemaSDL(server.graphql);
     const committed = readFileSync(SCHEMA_SDL_FILE, 'utf8');
     // Compared line by line, so that a failure shows the lines that differ.
     expect(committed.split('\n'), 'db/schema.graphql differs from the schema PostGraphile builds: run `npm run db:schema` and commit it').toEqual(served.split('\n'));

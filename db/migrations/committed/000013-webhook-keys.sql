@@ -1,5 +1,5 @@
---! Previous: sha1:abdee42f41f048f13b58985a3f5b99e98a999c91
---! Hash: sha1:845ed93b4881faca6137aadd46d3765a0e1d8831
+--! Previous: sha1:2afbdf8c1f8c48f7c6a835fac9e238536f78d467
+--! Hash: sha1:666cd1efd1d55105402e1cac24bcf8115a7c0630
 --! Message: webhook-keys
 
 -- Why this shape: Ringover generates its webhook keys (one per webhook family: call events, Contact

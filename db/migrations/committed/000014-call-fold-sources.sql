@@ -1,5 +1,5 @@
---! Previous: sha1:845ed93b4881faca6137aadd46d3765a0e1d8831
---! Hash: sha1:26c6c58e5fe07100bdd2accd0a6fecae6247de20
+--! Previous: sha1:666cd1efd1d55105402e1cac24bcf8115a7c0630
+--! Hash: sha1:1d70dc9386f799cafcb215464ed9502978c28f95
 --! Message: call-fold-sources
 
 -- Why this shape: a call's entry is still folded from all of its accepted deliveries (000007), and

@@ -1,5 +1,5 @@
---! Previous: sha1:26c6c58e5fe07100bdd2accd0a6fecae6247de20
---! Hash: sha1:b9e6c1b52d4750533a5f62938d71cd51de30e553
+--! Previous: sha1:1d70dc9386f799cafcb215464ed9502978c28f95
+--! Hash: sha1:cd5783da8453491a626ca0f3faad55f59abe710d
 --! Message: contact-lookup
 
 -- Why this shape: while the phone rings, Ringover asks who the external number is (Contact Call) and

@@ -1,5 +1,5 @@
---! Previous: sha1:b9e6c1b52d4750533a5f62938d71cd51de30e553
---! Hash: sha1:273ac86127c8a777f269f2e5c7a4dbb9ab8c0fe6
+--! Previous: sha1:cd5783da8453491a626ca0f3faad55f59abe710d
+--! Hash: sha1:439d82514996771ce5a2627886cf2167eb1f5e61
 --! Message: ringover-api-keys
 
 -- Why this shape: the backfill reads Ringover's API v2 with each tenant's API key. The key opens the

@@ -1,5 +1,5 @@
---! Previous: sha1:273ac86127c8a777f269f2e5c7a4dbb9ab8c0fe6
---! Hash: sha1:d66ed5aacf531cc037478a520ef0be97847ffc25
+--! Previous: sha1:439d82514996771ce5a2627886cf2167eb1f5e61
+--! Hash: sha1:f81fbbdf0c311a5a0349611e88b8138255e5d16e
 --! Message: ringover-api-backfill
 
 -- Why this shape: the backfill reads the same calls again and again (every reconciliation looks three

@@ -1,5 +1,5 @@
---! Previous: sha1:d66ed5aacf531cc037478a520ef0be97847ffc25
---! Hash: sha1:47919280b6ea3c05a479fe9245cef396122be81f
+--! Previous: sha1:f81fbbdf0c311a5a0349611e88b8138255e5d16e
+--! Hash: sha1:d999a29b52e4edb55c8acb0f9ba5ec17b051b4c7
 --! Message: sessions-and-login
 
 -- Why this shape: a staff token is only as good as the session it names. A signed JWT alone cannot be

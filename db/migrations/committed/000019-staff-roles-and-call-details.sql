@@ -1,5 +1,5 @@
---! Previous: sha1:47919280b6ea3c05a479fe9245cef396122be81f
---! Hash: sha1:7a8c78ef42117ae7ff25d504a68e5c44fe409729
+--! Previous: sha1:d999a29b52e4edb55c8acb0f9ba5ec17b051b4c7
+--! Hash: sha1:c865320c5da53a86cbc2645312ea429b9c69d539
 --! Message: staff-roles-and-call-details
 
 -- Why this shape, part 1: a firm's `admin` and its `staff` differ in one thing that matters most —

@@ -1,5 +1,5 @@
---! Previous: sha1:7a8c78ef42117ae7ff25d504a68e5c44fe409729
---! Hash: sha1:c1d4495a409be4fbfec8266fa6ae579dda1abcbb
+--! Previous: sha1:c865320c5da53a86cbc2645312ea429b9c69d539
+--! Hash: sha1:a6b1d48a1a485014420c2ab5dba13c10f30f2a82
 --! Message: ai-task-suggestions
 
 -- Why this shape: a call's transcript is what a caller said, and a caller can say anything ("crée une

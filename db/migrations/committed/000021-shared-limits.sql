@@ -1,5 +1,5 @@
---! Previous: sha1:c1d4495a409be4fbfec8266fa6ae579dda1abcbb
---! Hash: sha1:1468e8a8f2ecbab2692bc532dcc0a8ef0af11235
+--! Previous: sha1:a6b1d48a1a485014420c2ab5dba13c10f30f2a82
+--! Hash: sha1:fff075e5215430cb43c7aaf69dea8ada036cbc9a
 --! Message: shared-limits
 
 -- Why this shape: every limit (login failures per account and per address, webhook failures per

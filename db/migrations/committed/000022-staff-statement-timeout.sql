@@ -1,5 +1,5 @@
---! Previous: sha1:1468e8a8f2ecbab2692bc532dcc0a8ef0af11235
---! Hash: sha1:e47b297ffd30fd4b4f4dfb9b7f2a89ab6da6a6b0
+--! Previous: sha1:fff075e5215430cb43c7aaf69dea8ada036cbc9a
+--! Hash: sha1:740ab1aa68dde8fa29193b0064c38a6c5cdd7d68
 --! Message: staff-statement-timeout
 
 -- Why this shape: one staff request (GraphQL or REST) must not pin the database. Every staff

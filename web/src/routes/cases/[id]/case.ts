@@ -6,7 +6,7 @@ export const CASE = graphql(`
     caseByRowId(rowId: $id) {
       rowId reference title status openedAt
       caseContacts(first: 50) { nodes { role contact { rowId displayName phoneE164 } } }
-      interactionEvents(first: 200, orderBy: OCCURRED_AT_DESC) {
+      interactionEvents(first: 100, orderBy: OCCURRED_AT_DESC) {
         nodes { rowId eventType title body occurredAt direction callType durationSeconds hasRecording details contact { displayName } }
       }
     }
