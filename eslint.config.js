@@ -8,7 +8,17 @@ import svelte from 'eslint-plugin-svelte';
 import ts from 'typescript-eslint';
 
 export default ts.config(
-  { ignores: ['node_modules/', '.data/', 'web/build/', 'web/.svelte-kit/', 'web/node_modules/', 'test-artifacts/', 'web/src/graphql-env.d.ts'] },
+  {
+    ignores: [
+      'node_modules/',
+      '.data/',
+      'web/build/',
+      'web/.svelte-kit/',
+      'web/node_modules/',
+      'test-artifacts/',
+      'web/src/graphql-env.d.ts',
+    ],
+  },
   js.configs.recommended,
   ...ts.configs.recommended,
   ...svelte.configs.recommended,
@@ -16,7 +26,10 @@ export default ts.config(
     languageOptions: { globals: { ...globals.node } },
     rules: {
       // `_`-prefixed parameters and variables say "deliberately unused" (Express error handlers, tuples).
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
       // `declare global { namespace Grafast … }` is how libraries ask to be extended (declaration merging).
       '@typescript-eslint/no-namespace': ['error', { allowDeclarations: true }],
       // `catch {}` reads as "a failure here changes nothing" (e.g. an error body that is not JSON).

@@ -20,17 +20,40 @@ let sequence = 0;
 function ask(): Promise<number> {
   sequence += 1;
   // One question in ten is about a number nobody has.
-  const from = sequence % 10 === 0 ? `32499${String(sequence % 1_000_000).padStart(6, '0')}` : `32470${String(1 + (sequence % 1000)).padStart(6, '0')}`;
+  const from =
+    sequence % 10 === 0
+      ? `32499${String(sequence % 1_000_000).padStart(6, '0')}`
+      : `32470${String(1 + (sequence % 1000)).padStart(6, '0')}`;
   const body = JSON.stringify({
-    resource: 'call', event: 'contact', timestamp: Date.now() / 1000, attempt: 1,
-    data: { call_id: bareNumber(randomRingoverId(19)), direction: 'inbound', from_number: from, to_number: '3222345678' },
+    resource: 'call',
+    event: 'contact',
+    timestamp: Date.now() / 1000,
+    attempt: 1,
+    data: {
+      call_id: bareNumber(randomRingoverId(19)),
+      direction: 'inbound',
+      from_number: from,
+      to_number: '3222345678',
+    },
   });
   const token = signRingoverJwt(env.tenant.webhookSecret, endpoint, body);
   return new Promise((resolve, reject) => {
-    const req = request(endpoint, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-ringover-webhook-signature': token } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
+    const req = request(
+      endpoint,
+      {
+        method: 'POST',
+        agent,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          'x-ringover-webhook-signature': token,
+        },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -38,9 +61,11 @@ function ask(): Promise<number> {
 
 // Warm up every pooled connection and its plans, as in a server that has been running.
 const warm = Date.now() + 3000;
-await Promise.all(Array.from({ length: 16 }, async () => {
-  while (Date.now() < warm) await ask();
-}));
+await Promise.all(
+  Array.from({ length: 16 }, async () => {
+    while (Date.now() < warm) await ask();
+  }),
+);
 
 async function openLoop(rate: number, seconds: number) {
   const latencies: number[] = [];
@@ -53,14 +78,21 @@ async function openLoop(rate: number, seconds: number) {
     const wait = due - performance.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     // Latency from when the request was due: a stalled server is not hidden.
-    pending.push(ask().then((status) => {
-      if (status !== 200 && status !== 404) errors += 1;
-      latencies.push(performance.now() - due);
-    }));
+    pending.push(
+      ask().then((status) => {
+        if (status !== 200 && status !== 404) errors += 1;
+        latencies.push(performance.now() - due);
+      }),
+    );
   }
   await Promise.all(pending);
   latencies.sort((a, b) => a - b);
-  for (const p of [50, 95, 99]) report(`contact_lookup_latency_p${p}`, percentile(latencies, p), 'ms', { rate_per_s: rate, requests: latencies.length, errors });
+  for (const p of [50, 95, 99])
+    report(`contact_lookup_latency_p${p}`, percentile(latencies, p), 'ms', {
+      rate_per_s: rate,
+      requests: latencies.length,
+      errors,
+    });
 }
 
 for (const rate of [50, 200]) await openLoop(rate, 10);

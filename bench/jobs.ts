@@ -28,13 +28,20 @@ async function recordCall(recordingUrl: string): Promise<{ eventId: string; comm
   callSeq += 1;
   const callId = `bench-job-${callSeq}`;
   const facts = {
-    direction: 'inbound', caller_number: '+32470000001', caller_e164: `+32470${String(1 + (callSeq % 1000)).padStart(6, '0')}`,
-    callee_number: '+3222345678', callee_e164: '+3222345678', started_at: new Date().toISOString(),
-    ended_at: new Date().toISOString(), duration_seconds: 60, recording_url: recordingUrl,
+    direction: 'inbound',
+    caller_number: '+32470000001',
+    caller_e164: `+32470${String(1 + (callSeq % 1000)).padStart(6, '0')}`,
+    callee_number: '+3222345678',
+    callee_e164: '+3222345678',
+    started_at: new Date().toISOString(),
+    ended_at: new Date().toISOString(),
+    duration_seconds: 60,
+    recording_url: recordingUrl,
   };
-  const { rows } = await service.query('select * from app_hidden.ingest_ringover_delivery($1, $2, $3, 1, null, $4, $5, $6)', [
-    env.tenant.id, callId, 'hangup', facts, JSON.stringify(facts), {},
-  ]);
+  const { rows } = await service.query(
+    'select * from app_hidden.ingest_ringover_delivery($1, $2, $3, 1, null, $4, $5, $6)',
+    [env.tenant.id, callId, 'hangup', facts, JSON.stringify(facts), {}],
+  );
   return { eventId: rows[0].event_id, committedAt: performance.now() };
 }
 
@@ -99,9 +106,19 @@ try {
     );
     await owner.end();
     await worker.stop();
-    const context = { calls: PIPELINE_CALLS, completed: rows[0].ok, tasks: rows[0].tasks, concurrency: CONCURRENCY, recording_bytes: 34128, providers: 'instant local fakes' };
+    const context = {
+      calls: PIPELINE_CALLS,
+      completed: rows[0].ok,
+      tasks: rows[0].tasks,
+      concurrency: CONCURRENCY,
+      recording_bytes: 34128,
+      providers: 'instant local fakes',
+    };
     report('job_pipeline_throughput', PIPELINE_CALLS / seconds, 'calls/s', context);
-    report('job_pipeline_mean_time', (seconds * 1000 * CONCURRENCY) / PIPELINE_CALLS, 'ms', { ...context, note: 'wall time × concurrency / calls' });
+    report('job_pipeline_mean_time', (seconds * 1000 * CONCURRENCY) / PIPELINE_CALLS, 'ms', {
+      ...context,
+      note: 'wall time × concurrency / calls',
+    });
   }
 } finally {
   await service.end();

@@ -23,7 +23,12 @@ const start = Date.UTC(2026, 10, 23, 0, 0, 0);
 const fake = await startFakeRingoverApi({
   keys: [KEY],
   calls: Array.from({ length: CALLS }, (_, i) =>
-    missedApiCall(String(7534779999276000000n + BigInt(i)), new Date(start + i * 20_000).toISOString(), `3247${String(i % 1000).padStart(7, '0')}`)),
+    missedApiCall(
+      String(7534779999276000000n + BigInt(i)),
+      new Date(start + i * 20_000).toISOString(),
+      `3247${String(i % 1000).padStart(7, '0')}`,
+    ),
+  ),
 });
 const service = new pg.Pool({ connectionString: env.serviceUrl, max: 4 });
 const deps = { service, logger: createLogger('silent'), apiUrl: fake.url, limiters: new KeyRateLimiters() };
@@ -34,14 +39,27 @@ try {
   let t0 = performance.now();
   const first = await backfillTenant(deps, env.tenant.id, since, until);
   let seconds = (performance.now() - t0) / 1000;
-  report('ringover_backfill_new_calls', first.accepted / seconds, 'calls/s', { calls: first.accepted, pages: first.pages, requests: fake.received.length, seconds: Math.round(seconds * 100) / 100, rate_rule: '2 requests/s' });
+  report('ringover_backfill_new_calls', first.accepted / seconds, 'calls/s', {
+    calls: first.accepted,
+    pages: first.pages,
+    requests: fake.received.length,
+    seconds: Math.round(seconds * 100) / 100,
+    rate_rule: '2 requests/s',
+  });
 
   const asked = fake.received.length;
   t0 = performance.now();
   const again = await backfillTenant(deps, env.tenant.id, since, until);
   seconds = (performance.now() - t0) / 1000;
-  report('ringover_backfill_unchanged_reread', again.items / seconds, 'items/s', { items: again.items, accepted: again.accepted, requests: fake.received.length - asked, seconds: Math.round(seconds * 100) / 100 });
-  report('ringover_api_429_answers', fake.received.filter((r) => r.status === 429).length, 'answers', { requests: fake.received.length });
+  report('ringover_backfill_unchanged_reread', again.items / seconds, 'items/s', {
+    items: again.items,
+    accepted: again.accepted,
+    requests: fake.received.length - asked,
+    seconds: Math.round(seconds * 100) / 100,
+  });
+  report('ringover_api_429_answers', fake.received.filter((r) => r.status === 429).length, 'answers', {
+    requests: fake.received.length,
+  });
 } finally {
   await service.end();
   await fake.close();

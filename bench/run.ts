@@ -6,7 +6,9 @@ import { fileURLToPath } from 'node:url';
 
 const only = process.argv.slice(2);
 const dir = fileURLToPath(new URL('.', import.meta.url));
-const files = readdirSync(dir).filter((f) => f.endsWith('.ts') && f !== 'run.ts' && (only.length === 0 || only.some((o) => f.includes(o)))).sort();
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.ts') && f !== 'run.ts' && (only.length === 0 || only.some((o) => f.includes(o))))
+  .sort();
 let failed = 0;
 for (const file of files) {
   console.error(`# ${file}`);

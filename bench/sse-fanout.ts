@@ -24,8 +24,22 @@ async function serve(): Promise<void> {
   const { loadConfig } = await import('../server/config.ts');
   const { createLogger } = await import('../server/logger.ts');
   const { startServer } = await import('../server/server.ts');
-  const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', DEMO: '0', WEBHOOK_RATE_LIMIT_PER_MIN: '100000000' });
-  const server = await startServer({ config, logger: createLogger(config.LOG_LEVEL), ownerUrl: process.env.OWNER_URL!, appPassword: process.env.APP_PASSWORD!, jwtSecret: JWT_SECRET });
+  const config = loadConfig({
+    NODE_ENV: 'production',
+    JWT_SECRET,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    DEMO: '0',
+    WEBHOOK_RATE_LIMIT_PER_MIN: '100000000',
+  });
+  const server = await startServer({
+    config,
+    logger: createLogger(config.LOG_LEVEL),
+    ownerUrl: process.env.OWNER_URL!,
+    appPassword: process.env.APP_PASSWORD!,
+    jwtSecret: JWT_SECRET,
+  });
   process.on('message', async (message) => {
     if (message === 'memory') process.send!({ memory: process.memoryUsage(), streams: server.app.live.hub.size });
     if (message === 'stop') {
@@ -40,7 +54,10 @@ async function drive(): Promise<void> {
   const { benchEnvironment, report, percentile, APP_PASSWORD } = await import('./support/environment.ts');
   const { TokenService } = await import('../server/auth/tokens.ts');
   const { openSession } = await import('../server/auth/sessions.ts');
-  const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
+  const sizes = process.argv
+    .slice(2)
+    .map(Number)
+    .filter((n) => n > 0);
   const scenarios = (sizes.length ? sizes : [1000, 10000]).flatMap((clients) => [
     { clients, tenants: TENANTS },
     { clients, tenants: 1 },
@@ -52,23 +69,39 @@ async function drive(): Promise<void> {
   await owner.connect();
   const tenants = [env.tenant];
   for (let i = 1; i < TENANTS; i++) {
-    const { rows } = await owner.query('select * from app_private.create_tenant($1, $2, $3)', [`Bench ${i}`, `bench-${i}`, 'BE']);
+    const { rows } = await owner.query('select * from app_private.create_tenant($1, $2, $3)', [
+      `Bench ${i}`,
+      `bench-${i}`,
+      'BE',
+    ]);
     tenants.push({ id: rows[0].id, slug: rows[0].slug, webhookSecret: rows[0].webhook_secret });
   }
   // A token names a live session of a real user (server/auth/sessions.ts).
   const tokens = new TokenService(JWT_SECRET);
   const tokenOf = new Map<string, string>();
   for (const t of tenants) {
-    const { rows } = await owner.query('select app_private.create_user($1, $2, $3, $4) as id', [t.id, `bench-${randomUUID()}@example.be`, 'bench-password', 'Bench']);
+    const { rows } = await owner.query('select app_private.create_user($1, $2, $3, $4) as id', [
+      t.id,
+      `bench-${randomUUID()}@example.be`,
+      'bench-password',
+      'Bench',
+    ]);
     tokenOf.set(t.id, (await openSession(owner, tokens, { userId: rows[0].id, tenantId: t.id }, 6 * 3600)).token);
   }
   await owner.end();
 
   for (const scenario of scenarios) {
-    const context = { clients: scenario.clients, tenants: scenario.tenants, clients_per_event: Math.ceil(scenario.clients / scenario.tenants) };
+    const context = {
+      clients: scenario.clients,
+      tenants: scenario.tenants,
+      clients_per_event: Math.ceil(scenario.clients / scenario.tenants),
+    };
     // Each stream is a socket here and one in the server: both processes need that many descriptors.
     if (scenario.clients + 200 > fdLimit) {
-      report('sse_fanout_skipped', scenario.clients, 'clients', { ...context, reason: `ulimit -n is ${fdLimit}; raise it (ulimit -n ${scenario.clients + 1000}) to run this size` });
+      report('sse_fanout_skipped', scenario.clients, 'clients', {
+        ...context,
+        reason: `ulimit -n is ${fdLimit}; raise it (ulimit -n ${scenario.clients + 1000}) to run this size`,
+      });
       continue;
     }
     // A fresh server process per scenario, so that its memory is this scenario's alone.
@@ -82,7 +115,9 @@ async function drive(): Promise<void> {
     const clients: Client[] = [];
     const opened = performance.now();
     for (let i = 0; i < scenario.clients; i += 250) {
-      const batch = Array.from({ length: Math.min(250, scenario.clients - i) }, (_, j) => openClient(url, used[(i + j) % used.length]!.id, tokenOf.get(used[(i + j) % used.length]!.id)!));
+      const batch = Array.from({ length: Math.min(250, scenario.clients - i) }, (_, j) =>
+        openClient(url, used[(i + j) % used.length]!.id, tokenOf.get(used[(i + j) % used.length]!.id)!),
+      );
       clients.push(...(await Promise.all(batch)));
     }
     const connectSeconds = (performance.now() - opened) / 1000;
@@ -97,7 +132,11 @@ async function drive(): Promise<void> {
       const audience = clients.filter((c) => c.tenantId === tenant.id);
       const done = roundDone(audience);
       const sent = performance.now();
-      const status = await postRinging(url, tenant, `sse-${scenario.clients}-${scenario.tenants}-${round}-${randomUUID().slice(0, 8)}`);
+      const status = await postRinging(
+        url,
+        tenant,
+        `sse-${scenario.clients}-${scenario.tenants}-${round}-${randomUUID().slice(0, 8)}`,
+      );
       const acked = performance.now();
       const last = await Promise.race([done, sleep(10_000).then(() => null)]);
       if (status !== 202 || last === null) {
@@ -115,10 +154,28 @@ async function drive(): Promise<void> {
     fromAck.sort((a, b) => a - b);
     fromSend.sort((a, b) => a - b);
     const server99 = quantileFromBuckets(before, after, 0.99);
-    report('sse_fanout_latency_p50', percentile(fromAck, 50), 'ms', { ...context, from: 'webhook 202', to: 'last client received call_ringing', rounds: fromAck.length, missing });
-    report('sse_fanout_latency_p99', percentile(fromAck, 99), 'ms', { ...context, from: 'webhook 202', to: 'last client received call_ringing', rounds: fromAck.length, missing });
-    report('sse_fanout_latency_from_send_p99', percentile(fromSend, 99), 'ms', { ...context, from: 'webhook request sent' });
-    report('sse_server_commit_to_write_p99', server99 * 1000, 'ms', { ...context, note: 'upper bound of the ringside_sse_delivery_seconds bucket; commit to the last stream written' });
+    report('sse_fanout_latency_p50', percentile(fromAck, 50), 'ms', {
+      ...context,
+      from: 'webhook 202',
+      to: 'last client received call_ringing',
+      rounds: fromAck.length,
+      missing,
+    });
+    report('sse_fanout_latency_p99', percentile(fromAck, 99), 'ms', {
+      ...context,
+      from: 'webhook 202',
+      to: 'last client received call_ringing',
+      rounds: fromAck.length,
+      missing,
+    });
+    report('sse_fanout_latency_from_send_p99', percentile(fromSend, 99), 'ms', {
+      ...context,
+      from: 'webhook request sent',
+    });
+    report('sse_server_commit_to_write_p99', server99 * 1000, 'ms', {
+      ...context,
+      note: 'upper bound of the ringside_sse_delivery_seconds bucket; commit to the last stream written',
+    });
     report('sse_server_rss', Math.max(...rss) / 2 ** 20, 'MiB', {
       ...context,
       streams: clients.length,
@@ -163,7 +220,9 @@ function openClient(url: URL, tenantId: string, token: string): Promise<Client> 
         client.onRinging?.();
       }
     });
-    socket.write(`GET /api/v1/events/stream HTTP/1.1\r\nhost: ${url.host}\r\nauthorization: Bearer ${token}\r\naccept: text/event-stream\r\n\r\n`);
+    socket.write(
+      `GET /api/v1/events/stream HTTP/1.1\r\nhost: ${url.host}\r\nauthorization: Bearer ${token}\r\naccept: text/event-stream\r\n\r\n`,
+    );
   });
 }
 
@@ -184,13 +243,25 @@ function roundDone(audience: Client[]): Promise<number> {
 async function postRinging(url: URL, tenant: { slug: string; webhookSecret: string }, callId: string): Promise<number> {
   const now = Date.now() / 1000;
   const body = JSON.stringify({
-    resource: 'call', event: 'ringing', timestamp: now, attempt: 1,
-    data: { call_id: callId, direction: 'inbound', start_time: now, from_number: `32470${String(1 + Math.floor(Math.random() * 1000)).padStart(6, '0')}`, to_number: '3222345678' },
+    resource: 'call',
+    event: 'ringing',
+    timestamp: now,
+    attempt: 1,
+    data: {
+      call_id: callId,
+      direction: 'inbound',
+      start_time: now,
+      from_number: `32470${String(1 + Math.floor(Math.random() * 1000)).padStart(6, '0')}`,
+      to_number: '3222345678',
+    },
   });
   const res = await fetch(`${url.origin}/api/v1/webhooks/ringover/${tenant.slug}`, {
     method: 'POST',
     body,
-    headers: { 'content-type': 'application/json', 'x-ringover-signature': createHmac('sha256', tenant.webhookSecret).update(body).digest('hex') },
+    headers: {
+      'content-type': 'application/json',
+      'x-ringover-signature': createHmac('sha256', tenant.webhookSecret).update(body).digest('hex'),
+    },
   });
   await res.arrayBuffer();
   return res.status;
@@ -200,7 +271,8 @@ type Buckets = Map<number, number>;
 async function histogram(url: URL): Promise<Buckets> {
   const text = await (await fetch(`${url.origin}/metrics`)).text();
   const buckets: Buckets = new Map();
-  for (const m of text.matchAll(/^ringside_sse_delivery_seconds_bucket\{le="([^"]+)"\} (\d+)/gm)) buckets.set(m[1] === '+Inf' ? Infinity : Number(m[1]), Number(m[2]));
+  for (const m of text.matchAll(/^ringside_sse_delivery_seconds_bucket\{le="([^"]+)"\} (\d+)/gm))
+    buckets.set(m[1] === '+Inf' ? Infinity : Number(m[1]), Number(m[2]));
   return buckets;
 }
 function quantileFromBuckets(before: Buckets, after: Buckets, q: number): number {

@@ -49,10 +49,19 @@ await owner.query(
 );
 await owner.query('commit');
 await owner.query('analyze app_public.interaction_events');
-await owner.query("select app_private.create_user($1, 'bench@ringside.local', 'bench-password', 'Bench', 'staff')", [env.tenant.id]);
+await owner.query("select app_private.create_user($1, 'bench@ringside.local', 'bench-password', 'Bench', 'staff')", [
+  env.tenant.id,
+]);
 await owner.end();
 
-const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'bench-secret-0123456789abcdef0123456789', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', DEMO: '0' });
+const config = loadConfig({
+  NODE_ENV: 'production',
+  JWT_SECRET: 'bench-secret-0123456789abcdef0123456789',
+  PORT: '0',
+  HOST: '127.0.0.1',
+  LOG_LEVEL: 'silent',
+  DEMO: '0',
+});
 const server = await startServer({
   config,
   logger: createLogger('silent'),
@@ -76,7 +85,9 @@ try {
   const api: number[] = [];
   for (let i = 0; i < 20; i++) {
     const started = performance.now();
-    const res = await fetch(`${server.url}/api/v1/ringover/calls?page=1&per_page=25`, { headers: { authorization: `Bearer ${token}` } });
+    const res = await fetch(`${server.url}/api/v1/ringover/calls?page=1&per_page=25`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     await res.json();
     api.push(performance.now() - started);
   }
@@ -88,7 +99,13 @@ try {
   } else {
     const browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+      ],
     });
     try {
       const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
@@ -108,9 +125,16 @@ try {
       let firstPageBytes = 0;
       for (let run = 0; run < RUNS; run++) {
         const cold = run === 0;
-        if (cold) await context.clearCookies().then(() => context.addCookies([{ name: 'ringside_session', value: token, url: server.url }]));
+        if (cold)
+          await context
+            .clearCookies()
+            .then(() => context.addCookies([{ name: 'ringside_session', value: token, url: server.url }]));
         await page.goto(`${server.url}/calls`);
-        await page.waitForFunction(() => (window as unknown as { firstRowAt?: number }).firstRowAt !== undefined, null, { timeout: 30_000 });
+        await page.waitForFunction(
+          () => (window as unknown as { firstRowAt?: number }).firstRowAt !== undefined,
+          null,
+          { timeout: 30_000 },
+        );
         const at = await page.evaluate(() => (window as unknown as { firstRowAt: number }).firstRowAt);
         if (cold) {
           // What the first page downloaded: the HTML shell and every script and stylesheet, as sent (gzip).
@@ -125,9 +149,17 @@ try {
           times.push(at);
         }
       }
-      report('ui_first_page_transfer_gzip', firstPageBytes / 1024, 'KiB', { page: '/calls', note: 'HTML shell + JS + CSS as transferred (gzip), cold cache' });
+      report('ui_first_page_transfer_gzip', firstPageBytes / 1024, 'KiB', {
+        page: '/calls',
+        note: 'HTML shell + JS + CSS as transferred (gzip), cold cache',
+      });
       times.sort((a, b) => a - b);
-      report('ui_calls_first_render_p50', percentile(times, 50), 'ms', { calls_in_tenant: CALLS, runs: times.length, browser: 'chromium headless', note: 'navigation start → first call row painted, warm HTTP cache' });
+      report('ui_calls_first_render_p50', percentile(times, 50), 'ms', {
+        calls_in_tenant: CALLS,
+        runs: times.length,
+        browser: 'chromium headless',
+        note: 'navigation start → first call row painted, warm HTTP cache',
+      });
       report('ui_calls_first_render_max', times.at(-1) ?? NaN, 'ms', { calls_in_tenant: CALLS, runs: times.length });
     } finally {
       await browser.close();

@@ -34,28 +34,63 @@ function delivery(): { body: string; headers: Record<string, string> } {
   const from = `32470${String(1 + (sequence % 1000)).padStart(6, '0')}`;
   if (format === 'compact') {
     const body = JSON.stringify({
-      event: 'call.answered', call_id: `bench-${sequence}-${randomUUID().slice(0, 8)}`, direction: 'inbound',
-      caller_number: from, callee_number: '3222345678', duration_seconds: 154, started_at: new Date().toISOString(),
+      event: 'call.answered',
+      call_id: `bench-${sequence}-${randomUUID().slice(0, 8)}`,
+      direction: 'inbound',
+      caller_number: from,
+      callee_number: '3222345678',
+      duration_seconds: 154,
+      started_at: new Date().toISOString(),
     });
-    return { body, headers: { 'x-ringover-signature': createHmac('sha256', env.tenant.webhookSecret).update(body).digest('hex') } };
+    return {
+      body,
+      headers: { 'x-ringover-signature': createHmac('sha256', env.tenant.webhookSecret).update(body).digest('hex') },
+    };
   }
   const now = Date.now() / 1000;
   const body = JSON.stringify({
-    resource: 'call', event: 'ringing', timestamp: now, attempt: 1,
-    data: { id: randomUUID(), call_id: bareNumber(randomRingoverId(19)), channel_id: bareNumber(randomRingoverId(20)), direction: 'inbound',
-      start_time: now, start_date_time_atom: new Date().toISOString(), answered_time: 0, hangup_time: 0, from_number: from, to_number: '3222345678',
-      is_internal: false, is_anonymous: 0, is_ivr: 1, ivr: { name: 'Accueil', number: '3222345678', scenario: { name: 'Heures de bureau' } },
-      user: { user_id: 120034, firstname: 'Claire', lastname: 'Martin', email: 'claire@example.be' } },
+    resource: 'call',
+    event: 'ringing',
+    timestamp: now,
+    attempt: 1,
+    data: {
+      id: randomUUID(),
+      call_id: bareNumber(randomRingoverId(19)),
+      channel_id: bareNumber(randomRingoverId(20)),
+      direction: 'inbound',
+      start_time: now,
+      start_date_time_atom: new Date().toISOString(),
+      answered_time: 0,
+      hangup_time: 0,
+      from_number: from,
+      to_number: '3222345678',
+      is_internal: false,
+      is_anonymous: 0,
+      is_ivr: 1,
+      ivr: { name: 'Accueil', number: '3222345678', scenario: { name: 'Heures de bureau' } },
+      user: { user_id: 120034, firstname: 'Claire', lastname: 'Martin', email: 'claire@example.be' },
+    },
   });
-  return { body, headers: { 'x-ringover-webhook-signature': signRingoverJwt(env.tenant.webhookSecret, endpoint, body) } };
+  return {
+    body,
+    headers: { 'x-ringover-webhook-signature': signRingoverJwt(env.tenant.webhookSecret, endpoint, body) },
+  };
 }
 function send(): Promise<number> {
   const { body, headers } = delivery();
   return new Promise((resolve, reject) => {
-    const req = request(endpoint, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
+    const req = request(
+      endpoint,
+      {
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -65,9 +100,11 @@ function send(): Promise<number> {
 // in a server that has been running; otherwise the first second of each faster phase measures
 // connection set-up (seen: 300-900 ms stalls), not webhooks.
 const warm = Date.now() + 4000;
-await Promise.all(Array.from({ length: 32 }, async () => {
-  while (Date.now() < warm) await send();
-}));
+await Promise.all(
+  Array.from({ length: 32 }, async () => {
+    while (Date.now() < warm) await send();
+  }),
+);
 
 async function openLoop(rate: number, seconds: number) {
   const latencies: number[] = [];
@@ -80,26 +117,36 @@ async function openLoop(rate: number, seconds: number) {
     const wait = due - performance.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     // Latency counts from when the request was due, so a stalled server is not hidden (no coordinated omission).
-    pending.push(send().then((status) => {
-      if (status !== 202) errors += 1;
-      latencies.push(performance.now() - due);
-    }));
+    pending.push(
+      send().then((status) => {
+        if (status !== 202) errors += 1;
+        latencies.push(performance.now() - due);
+      }),
+    );
   }
   await Promise.all(pending);
   latencies.sort((a, b) => a - b);
-  for (const p of [50, 95, 99]) report(`webhook_ack_latency_p${p}`, percentile(latencies, p), 'ms', { format, rate_per_s: rate, requests: latencies.length, errors });
+  for (const p of [50, 95, 99])
+    report(`webhook_ack_latency_p${p}`, percentile(latencies, p), 'ms', {
+      format,
+      rate_per_s: rate,
+      requests: latencies.length,
+      errors,
+    });
 }
 
 async function peak(concurrency: number, seconds: number) {
   let done = 0;
   let errors = 0;
   const until = performance.now() + seconds * 1000;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (performance.now() < until) {
-      if ((await send()) !== 202) errors += 1;
-      done += 1;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < until) {
+        if ((await send()) !== 202) errors += 1;
+        done += 1;
+      }
+    }),
+  );
   return { perSecond: done / seconds, errors };
 }
 
@@ -112,22 +159,40 @@ for (const measured of ['ringover', 'compact'] as const) {
     const result = await peak(concurrency, 8);
     if (result.perSecond > bestOfFormat.perSecond) Object.assign(bestOfFormat, result, { concurrency });
   }
-  report('webhook_peak_throughput', bestOfFormat.perSecond, 'req/s', { format, concurrency: bestOfFormat.concurrency, errors: bestOfFormat.errors });
+  report('webhook_peak_throughput', bestOfFormat.perSecond, 'req/s', {
+    format,
+    concurrency: bestOfFormat.concurrency,
+    errors: bestOfFormat.errors,
+  });
   // The ratio below compares Ringover's own traffic with the SQL ceiling.
   if (measured === 'ringover') Object.assign(best, bestOfFormat);
 }
 
 // The ceiling: the same ingestion call, as the same role, with nothing in front of it.
-const facts = JSON.stringify({ direction: 'inbound', caller_number: '+32470000001', caller_e164: '+32470000001', caller_display: '+32 470 00 00 01', callee_number: '+3222345678', started_at: new Date().toISOString() });
+const facts = JSON.stringify({
+  direction: 'inbound',
+  caller_number: '+32470000001',
+  caller_e164: '+32470000001',
+  caller_display: '+32 470 00 00 01',
+  callee_number: '+3222345678',
+  started_at: new Date().toISOString(),
+});
 let ceiling: { perSecond: number; tool: string };
 const hasPgbench = spawnSync('pgbench', ['--version']).status === 0;
 if (hasPgbench) {
   const dir = mkdtempSync(join(tmpdir(), 'ringside-pgbench-'));
   const script = join(dir, 'ingest.sql');
-  writeFileSync(script, `select * from app_hidden.ingest_ringover_delivery('${env.tenant.id}', gen_random_uuid()::text, 'ringing', 1, null, '${facts}'::jsonb, '${facts.replace(/'/g, "''")}', '{}'::jsonb);\n`);
+  writeFileSync(
+    script,
+    `select * from app_hidden.ingest_ringover_delivery('${env.tenant.id}', gen_random_uuid()::text, 'ringing', 1, null, '${facts}'::jsonb, '${facts.replace(/'/g, "''")}', '{}'::jsonb);\n`,
+  );
   const best = { perSecond: 0, clients: 0 };
   for (const clients of [8, 16]) {
-    const out = execFileSync('pgbench', ['-n', '-M', 'prepared', '-c', String(clients), '-j', '2', '-T', '8', '-f', script, env.serviceUrl], { encoding: 'utf8', env: { ...process.env } });
+    const out = execFileSync(
+      'pgbench',
+      ['-n', '-M', 'prepared', '-c', String(clients), '-j', '2', '-T', '8', '-f', script, env.serviceUrl],
+      { encoding: 'utf8', env: { ...process.env } },
+    );
     const tps = Number(/tps = ([\d.]+)/.exec(out)?.[1] ?? 0);
     if (tps > best.perSecond) Object.assign(best, { perSecond: tps, clients });
   }
@@ -136,12 +201,17 @@ if (hasPgbench) {
   const pool = new pg.Pool({ connectionString: env.serviceUrl, max: 16 });
   let done = 0;
   const until = performance.now() + 8000;
-  await Promise.all(Array.from({ length: 16 }, async () => {
-    while (performance.now() < until) {
-      await pool.query('select * from app_hidden.ingest_ringover_delivery($1, gen_random_uuid()::text, $2, 1, null, $3, $4, $5)', [env.tenant.id, 'ringing', facts, facts, {}]);
-      done += 1;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: 16 }, async () => {
+      while (performance.now() < until) {
+        await pool.query(
+          'select * from app_hidden.ingest_ringover_delivery($1, gen_random_uuid()::text, $2, 1, null, $3, $4, $5)',
+          [env.tenant.id, 'ringing', facts, facts, {}],
+        );
+        done += 1;
+      }
+    }),
+  );
   await pool.end();
   ceiling = { perSecond: done / 8, tool: 'raw SQL loop (16 connections)' };
 }

@@ -15,9 +15,18 @@ import { SCHEMA_SDL_FILE, servedSchemaSDL } from '../server/graphql/sdl.ts';
 const config = loadConfig({ ...process.env, PORT: '0', HOST: '127.0.0.1', DEMO: '0', LOG_LEVEL: 'warn' });
 const database = await openLocalDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
 try {
-  const { appPassword, jwtSecret } = localSecrets(config.DATA_DIR, { jwtSecret: config.JWT_SECRET, appPassword: config.DATABASE_APP_PASSWORD });
+  const { appPassword, jwtSecret } = localSecrets(config.DATA_DIR, {
+    jwtSecret: config.JWT_SECRET,
+    appPassword: config.DATABASE_APP_PASSWORD,
+  });
   await migrateDatabase(database.ownerUrl, appPassword, (line) => console.error(line));
-  const server = await startServer({ config, logger: createLogger(config.LOG_LEVEL), ownerUrl: database.ownerUrl, appPassword, jwtSecret });
+  const server = await startServer({
+    config,
+    logger: createLogger(config.LOG_LEVEL),
+    ownerUrl: database.ownerUrl,
+    appPassword,
+    jwtSecret,
+  });
   try {
     writeFileSync(SCHEMA_SDL_FILE, await servedSchemaSDL(server.graphql));
     console.error(`wrote ${fileURLToPath(SCHEMA_SDL_FILE)}`);

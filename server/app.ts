@@ -64,12 +64,17 @@ export function createApp(ctx: AppContext): App {
   // Ringover API keys refused since when and why: the backfill skips them, an operator must act.
   readinessDetails.set('ringover_api', () => apiKeyReadiness(ctx.pools.service));
 
-  installSecurityHeaders(app, { publicUrl: ctx.config.PUBLIC_URL, ruru: ctx.config.NODE_ENV === 'development' || ctx.config.GRAPHQL_INTROSPECTION });
+  installSecurityHeaders(app, {
+    publicUrl: ctx.config.PUBLIC_URL,
+    ruru: ctx.config.NODE_ENV === 'development' || ctx.config.GRAPHQL_INTROSPECTION,
+  });
   installRequestLogging(app, ctx, metrics);
   installHealth(app, ctx, metrics, readiness, readinessDetails);
   app.use(
     '/api/v1/webhooks/ringover',
-    new PreVerificationLimits(ctx.pools.service, { failuresPerAddressPerMin: ctx.config.WEBHOOK_FAILURES_PER_ADDRESS_PER_MIN }).middleware(),
+    new PreVerificationLimits(ctx.pools.service, {
+      failuresPerAddressPerMin: ctx.config.WEBHOOK_FAILURES_PER_ADDRESS_PER_MIN,
+    }).middleware(),
   );
   app.use(
     ringoverWebhookRouter({
@@ -90,7 +95,14 @@ export function createApp(ctx: AppContext): App {
     }),
   );
   app.use('/api/v1/ringover', requireStaff(tokens));
-  app.use(callsRouter({ pool: ctx.pools.staff, recordings: new RecordingProxy(ctx.config.RECORDING_ALLOWED_HOSTS, { timeoutMs: ctx.config.RECORDING_UPSTREAM_TIMEOUT_MS }) }));
+  app.use(
+    callsRouter({
+      pool: ctx.pools.staff,
+      recordings: new RecordingProxy(ctx.config.RECORDING_ALLOWED_HOSTS, {
+        timeoutMs: ctx.config.RECORDING_UPSTREAM_TIMEOUT_MS,
+      }),
+    }),
+  );
   const live = installEventStream(app, {
     serviceUrl: ctx.pools.serviceUrl,
     pool: ctx.pools.service,
@@ -177,7 +189,9 @@ function installHealth(
     // Details never decide readiness, and are only asked of a database that answered.
     for (const [name, detail] of readinessDetails) {
       details[name] = checks.database
-        ? await withDeadline(detail(), READINESS_DEADLINE_MS, `the ${name} detail`).catch(() => ({ error: 'unavailable' }))
+        ? await withDeadline(detail(), READINESS_DEADLINE_MS, `the ${name} detail`).catch(() => ({
+            error: 'unavailable',
+          }))
         : { error: 'unavailable' };
     }
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks, details });

@@ -23,7 +23,12 @@ const schema = z.object({
   // accounts), and how often / how far back the worker reconciles every tenant with a key (0: never).
   RINGOVER_API_URL: z.url({ protocol: /^https?$/ }).default('https://public-api.ringover.com/v2'),
   RINGOVER_RECONCILE_EVERY_MIN: z.coerce.number().int().min(0).max(1440).default(10),
-  RINGOVER_RECONCILE_LOOKBACK_MIN: z.coerce.number().int().min(1).max(15 * 24 * 60).default(180),
+  RINGOVER_RECONCILE_LOOKBACK_MIN: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(15 * 24 * 60)
+    .default(180),
   OPENAI_API_KEY: optionalText,
   OPENAI_BASE_URL: optionalText,
   TRANSCRIBE_MODEL: z.string().default('whisper-1'),
@@ -37,7 +42,12 @@ const schema = z.object({
   RECORDING_ALLOWED_HOSTS: z
     .string()
     .default('')
-    .transform((s) => s.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean)),
+    .transform((s) =>
+      s
+        .split(',')
+        .map((h) => h.trim().toLowerCase())
+        .filter(Boolean),
+    ),
   SSE_KEEPALIVE_MS: z.coerce.number().int().min(100).default(30_000),
   WEBHOOK_RATE_LIMIT_PER_MIN: z.coerce.number().int().min(1).default(1000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -85,7 +95,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error('Invalid configuration: JWT_SECRET is required when NODE_ENV=production');
   }
   if (config.NODE_ENV === 'production' && Buffer.byteLength(config.JWT_SECRET!, 'utf8') < JWT_SECRET_MIN_BYTES) {
-    throw new Error(`Invalid configuration: JWT_SECRET must be at least ${JWT_SECRET_MIN_BYTES} bytes when NODE_ENV=production (e.g. openssl rand -hex 32)`);
+    throw new Error(
+      `Invalid configuration: JWT_SECRET must be at least ${JWT_SECRET_MIN_BYTES} bytes when NODE_ENV=production (e.g. openssl rand -hex 32)`,
+    );
   }
   return config;
 }

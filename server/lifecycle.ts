@@ -38,7 +38,9 @@ export function installLifecycle(logger: Logger): Lifecycle {
       }, HARD_LIMIT_MS);
       hard.unref();
       for (const step of steps) {
-        await step.run().catch((error: unknown) => logger.error({ err: error, step: step.name }, 'error while stopping'));
+        await step
+          .run()
+          .catch((error: unknown) => logger.error({ err: error, step: step.name }, 'error while stopping'));
       }
       logger.info({ reason, duration_ms: Math.round(performance.now() - t0) }, 'stopped');
       process.exit(exitCode);

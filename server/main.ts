@@ -44,11 +44,16 @@ lifecycle.add('database', async () => {
 
 async function main() {
   database = await openLocalDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
-  const secrets = localSecrets(config.DATA_DIR, { jwtSecret: config.JWT_SECRET, appPassword: config.DATABASE_APP_PASSWORD });
+  const secrets = localSecrets(config.DATA_DIR, {
+    jwtSecret: config.JWT_SECRET,
+    appPassword: config.DATABASE_APP_PASSWORD,
+  });
   await migrateDatabase(database.ownerUrl, secrets.appPassword, (line) => logger.debug(line));
 
   const demoAllowed = demoDataAllowed(config);
-  const demo = demoAllowed ? await seedDemo(database.ownerUrl, roleUrl(database.ownerUrl, 'ringside_service', secrets.appPassword)) : null;
+  const demo = demoAllowed
+    ? await seedDemo(database.ownerUrl, roleUrl(database.ownerUrl, 'ringside_service', secrets.appPassword))
+    : null;
 
   // The staff UI: Vite's dev server under `npm run dev`, else the build (made now if missing or
   // stale). RINGSIDE_UI=0 leaves it out (the fault tests run this entry point without a UI build).
@@ -69,7 +74,12 @@ async function main() {
   // The job worker (AI processing of recordings), as ringside_service; its metrics on the server's
   // /metrics. RINGSIDE_WORKER=0 leaves jobs to `npm run worker` processes (compose's worker service).
   if (process.env.RINGSIDE_WORKER !== '0') {
-    worker = await startWorker({ config, serviceUrl: server.pools.serviceUrl, logger, registry: server.app.metrics.registry });
+    worker = await startWorker({
+      config,
+      serviceUrl: server.pools.serviceUrl,
+      logger,
+      registry: server.app.metrics.registry,
+    });
   }
   if (database.embedded) {
     writeRuntime(config.DATA_DIR, { pid: process.pid, ownerUrl: database.ownerUrl, serverUrl: server.url });
@@ -79,7 +89,12 @@ async function main() {
 }
 
 /** What a newcomer needs, and no password: the database URL is shown without its password. */
-function banner(server: RunningServer, database: LocalDatabase, demo: { slug: string; webhookSecret: string } | null, ui: WebUi | null): string {
+function banner(
+  server: RunningServer,
+  database: LocalDatabase,
+  demo: { slug: string; webhookSecret: string } | null,
+  ui: WebUi | null,
+): string {
   const lines = [
     '',
     `ringside is running at ${server.url}`,
@@ -94,7 +109,9 @@ function banner(server: RunningServer, database: LocalDatabase, demo: { slug: st
       `  webhook secret: ${demo.webhookSecret}`,
     );
   } else {
-    lines.push(`  webhook URL:  ${server.url}/api/v1/webhooks/ringover/<tenant slug>  (npm run admin -- tenant:create prints a tenant's secret)`);
+    lines.push(
+      `  webhook URL:  ${server.url}/api/v1/webhooks/ringover/<tenant slug>  (npm run admin -- tenant:create prints a tenant's secret)`,
+    );
   }
   lines.push('  Ctrl-C stops everything.', '');
   return lines.join('\n') + '\n';

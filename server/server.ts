@@ -90,7 +90,8 @@ export async function startServer(opts: {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       for (const stream of streams) {
-        if (stream.headersSent && !stream.writableEnded) stream.write(`retry: ${SHUTDOWN_RETRY_MS}\n: server shutting down\n\n`);
+        if (stream.headersSent && !stream.writableEnded)
+          stream.write(`retry: ${SHUTDOWN_RETRY_MS}\n: server shutting down\n\n`);
       }
       await app.live.stop();
       let timer: NodeJS.Timeout | undefined;
@@ -102,7 +103,10 @@ export async function startServer(opts: {
       ]);
       clearTimeout(timer);
       if (!drained) {
-        opts.logger.warn({ limit_ms: DRAIN_LIMIT_MS }, 'requests still in flight after the drain limit; closing their connections');
+        opts.logger.warn(
+          { limit_ms: DRAIN_LIMIT_MS },
+          'requests still in flight after the drain limit; closing their connections',
+        );
         server.closeAllConnections();
         await closed;
       }

@@ -38,8 +38,14 @@ export function webBuildIsStale(): boolean {
 export function ensureWebBuild(log: (line: string) => void = () => {}): void {
   if (!webBuildIsStale()) return;
   log('building the staff UI (web/ → web/build)…');
-  const result = spawnSync(process.execPath, [...VITE_NODE_ARGS, 'build', '--logLevel', 'warn'], { cwd: WEB_DIR, stdio: 'inherit' });
-  if (result.status !== 0) throw new Error(`The staff UI did not build (vite build exited with ${result.status}); run npm run build to see why.`);
+  const result = spawnSync(process.execPath, [...VITE_NODE_ARGS, 'build', '--logLevel', 'warn'], {
+    cwd: WEB_DIR,
+    stdio: 'inherit',
+  });
+  if (result.status !== 0)
+    throw new Error(
+      `The staff UI did not build (vite build exited with ${result.status}); run npm run build to see why.`,
+    );
 }
 
 /** The shell's text, re-read only when a rebuild changed it (its CSP hashes its inline scripts). */
@@ -51,7 +57,11 @@ function readShell(): string {
 }
 
 function wantsHtml(req: Request): boolean {
-  return (req.method === 'GET' || req.method === 'HEAD') && !API_PREFIXES.some((p) => req.path.startsWith(p)) && (req.accepts(['html', 'json']) === 'html');
+  return (
+    (req.method === 'GET' || req.method === 'HEAD') &&
+    !API_PREFIXES.some((p) => req.path.startsWith(p)) &&
+    req.accepts(['html', 'json']) === 'html'
+  );
 }
 
 export interface WebUi {
@@ -77,7 +87,8 @@ export function installWebUi(app: Express, opts: { dev: boolean; apiUrl?: string
     },
   });
   app.use('/_app/immutable', (req, res, next) => {
-    if ((req.method !== 'GET' && req.method !== 'HEAD') || !req.acceptsEncodings('gzip') || req.path.endsWith('/')) return next();
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || !req.acceptsEncodings('gzip') || req.path.endsWith('/'))
+      return next();
     const original = req.url;
     const query = original.indexOf('?');
     req.url = query < 0 ? `${original}.gz` : `${original.slice(0, query)}.gz${original.slice(query)}`;
@@ -91,7 +102,10 @@ export function installWebUi(app: Express, opts: { dev: boolean; apiUrl?: string
       index: false,
       dotfiles: 'deny',
       setHeaders(res, path) {
-        res.setHeader('cache-control', path.includes('/_app/immutable/') ? 'public, max-age=31536000, immutable' : 'no-cache');
+        res.setHeader(
+          'cache-control',
+          path.includes('/_app/immutable/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+        );
       },
     }),
   );
@@ -110,11 +124,15 @@ export function installWebUi(app: Express, opts: { dev: boolean; apiUrl?: string
 
 /** npm run dev: Vite's dev server for the UI (hot reload), which forwards API calls to this server. */
 function startViteDevServer(apiUrl: string, port: number): WebUi {
-  const child: ChildProcess = spawn(process.execPath, [...VITE_NODE_ARGS, 'dev', '--port', String(port), '--strictPort'], {
-    cwd: WEB_DIR,
-    stdio: 'inherit',
-    env: { ...process.env, RINGSIDE_API_URL: apiUrl },
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [...VITE_NODE_ARGS, 'dev', '--port', String(port), '--strictPort'],
+    {
+      cwd: WEB_DIR,
+      stdio: 'inherit',
+      env: { ...process.env, RINGSIDE_API_URL: apiUrl },
+    },
+  );
   return {
     devUrl: `http://localhost:${port}`,
     close: () =>

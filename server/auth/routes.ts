@@ -18,7 +18,12 @@ export function authRouter(deps: { sessions: StaffSessions; secureCookies: boole
   router.post('/api/v1/auth/login', express.json({ limit: '16kb' }), async (req, res) => {
     const body = loginBody.safeParse(req.body);
     if (!body.success) {
-      throw new HttpError(422, 'invalid_credentials_format', 'Send {email, password}.', body.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+      throw new HttpError(
+        422,
+        'invalid_credentials_format',
+        'Send {email, password}.',
+        body.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+      );
     }
     await deps.throttle.before(body.data.email, req.ip);
     const session = await deps.sessions.logIn(body.data.email, body.data.password);

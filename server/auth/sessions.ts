@@ -25,7 +25,13 @@ export async function openSession(
     [user.userId, user.tenantId, ttlSeconds],
   );
   const row = rows[0]!;
-  const staff: StaffToken = { userId: user.userId, tenantId: user.tenantId, role: row.role, sessionId: row.session_id, expiresAt: row.expires_at };
+  const staff: StaffToken = {
+    userId: user.userId,
+    tenantId: user.tenantId,
+    role: row.role,
+    sessionId: row.session_id,
+    expiresAt: row.expires_at,
+  };
   return { token: await signer.sign(staff), expiresAt: row.expires_at, staff };
 }
 
@@ -58,13 +64,26 @@ export class StaffSessions {
 
   /** Checks an e-mail and password (constant work in SQL) and opens a session; null when they do not match. */
   async logIn(email: string, password: string): Promise<{ token: string; expiresAt: Date } | null> {
-    const { rows } = await this.loginPool.query<{ session_id: string; user_id: string; tenant_id: string; role: 'staff' | 'admin'; expires_at: Date }>(
-      'select session_id, user_id, tenant_id, role, expires_at from app_hidden.log_in($1, $2, $3)',
-      [email, password, DEFAULT_TOKEN_TTL_SECONDS],
-    );
+    const { rows } = await this.loginPool.query<{
+      session_id: string;
+      user_id: string;
+      tenant_id: string;
+      role: 'staff' | 'admin';
+      expires_at: Date;
+    }>('select session_id, user_id, tenant_id, role, expires_at from app_hidden.log_in($1, $2, $3)', [
+      email,
+      password,
+      DEFAULT_TOKEN_TTL_SECONDS,
+    ]);
     const row = rows[0];
     if (!row) return null;
-    const token = await this.signer.sign({ userId: row.user_id, tenantId: row.tenant_id, role: row.role, sessionId: row.session_id, expiresAt: row.expires_at });
+    const token = await this.signer.sign({
+      userId: row.user_id,
+      tenantId: row.tenant_id,
+      role: row.role,
+      sessionId: row.session_id,
+      expiresAt: row.expires_at,
+    });
     return { token, expiresAt: row.expires_at };
   }
 

@@ -29,18 +29,25 @@ export function tokenFrom(req: Request, opts: { allowQuery?: boolean } = {}): st
 }
 
 /** The staff identity of a request, or a JSON 401. */
-export async function authenticateStaff(req: Request, sessions: StaffSessions, opts: { allowQuery?: boolean } = {}): Promise<StaffToken> {
+export async function authenticateStaff(
+  req: Request,
+  sessions: StaffSessions,
+  opts: { allowQuery?: boolean } = {},
+): Promise<StaffToken> {
   const token = tokenFrom(req, opts);
   if (!token) {
     const inUrl = !opts.allowQuery && typeof req.query.token === 'string';
     throw new HttpError(
       401,
       'unauthenticated',
-      inUrl ? 'A token in the URL is accepted only by the event stream: send it as Authorization: Bearer or use the session cookie.' : 'Log in first: send a staff token or the session cookie.',
+      inUrl
+        ? 'A token in the URL is accepted only by the event stream: send it as Authorization: Bearer or use the session cookie.'
+        : 'Log in first: send a staff token or the session cookie.',
     );
   }
   const staff = await sessions.verify(token);
-  if (!staff) throw new HttpError(401, 'invalid_token', 'The staff token is invalid, has expired or its session has ended.');
+  if (!staff)
+    throw new HttpError(401, 'invalid_token', 'The staff token is invalid, has expired or its session has ended.');
   return staff;
 }
 

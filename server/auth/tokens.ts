@@ -33,7 +33,13 @@ export class TokenService {
   }
 
   /** Signs a token for a session already opened in the database (app_hidden.open_session). */
-  async sign(session: { userId: string; tenantId: string; role: 'staff' | 'admin'; sessionId: string; expiresAt: Date }): Promise<string> {
+  async sign(session: {
+    userId: string;
+    tenantId: string;
+    role: 'staff' | 'admin';
+    sessionId: string;
+    expiresAt: Date;
+  }): Promise<string> {
     return new SignJWT({ tid: session.tenantId, role: session.role })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(session.userId)
@@ -47,7 +53,11 @@ export class TokenService {
   /** The token's claims, or null when it is malformed, forged, expired, sessionless or not ours. */
   async verify(token: string): Promise<StaffToken | null> {
     try {
-      const { payload } = await jwtVerify(token, this.key, { algorithms: ['HS256'], issuer: ISSUER, requiredClaims: ['exp', 'sub', 'jti'] });
+      const { payload } = await jwtVerify(token, this.key, {
+        algorithms: ['HS256'],
+        issuer: ISSUER,
+        requiredClaims: ['exp', 'sub', 'jti'],
+      });
       const parsed = claims.safeParse(payload);
       if (!parsed.success) return null;
       return {

@@ -50,17 +50,22 @@ export class RecordingProxy {
     let timer = setTimeout(() => abort.abort(new Error('timeout')), this.timeoutMs);
     let upstream: globalThis.Response;
     try {
-      upstream = await fetchRecording(url, this.allowedHosts, { headers: range ? { range } : {}, signal: abort.signal });
+      upstream = await fetchRecording(url, this.allowedHosts, {
+        headers: range ? { range } : {},
+        signal: abort.signal,
+      });
     } catch (error) {
       clearTimeout(timer);
-      if (error instanceof RecordingUrlError) throw new HttpError(502, 'recording_unavailable', `The recording cannot be fetched: ${error.message}.`);
+      if (error instanceof RecordingUrlError)
+        throw new HttpError(502, 'recording_unavailable', `The recording cannot be fetched: ${error.message}.`);
       if (abort.signal.reason instanceof Error && abort.signal.reason.message === 'timeout') {
         throw new HttpError(504, 'recording_timeout', `The recording host did not answer within ${this.timeoutMs} ms.`);
       }
       throw new HttpError(502, 'recording_unavailable', 'The recording host did not answer.');
     }
     clearTimeout(timer);
-    if (upstream.status === 416) throw new HttpError(416, 'range_not_satisfiable', 'The requested range is outside the recording.');
+    if (upstream.status === 416)
+      throw new HttpError(416, 'range_not_satisfiable', 'The requested range is outside the recording.');
     if (!upstream.ok || !upstream.body) {
       await upstream.body?.cancel();
       throw new HttpError(502, 'recording_unavailable', `The recording host answered ${upstream.status}.`);
@@ -73,7 +78,10 @@ export class RecordingProxy {
     const { type, extension } = servedAudioType(upstream.headers.get('content-type'));
     res.setHeader('content-type', type);
     res.setHeader('x-content-type-options', 'nosniff');
-    res.setHeader('content-disposition', `${req.query.download !== undefined ? 'attachment' : 'inline'}; filename="recording.${extension}"`);
+    res.setHeader(
+      'content-disposition',
+      `${req.query.download !== undefined ? 'attachment' : 'inline'}; filename="recording.${extension}"`,
+    );
     res.setHeader('cache-control', 'private, max-age=300');
     // A stalled upstream must not hold the connection forever: the timer restarts on every chunk.
     const body = Readable.fromWeb(upstream.body as import('node:stream/web').ReadableStream);

@@ -9,7 +9,10 @@ import { asStaff } from '../db/transactions.ts';
 import { phoneSearchKey } from '../phone/normalize.ts';
 import type { RecordingProxy } from './recording.ts';
 
-const date = z.iso.datetime({ offset: true }).or(z.iso.date()).transform((s) => new Date(s).toISOString());
+const date = z.iso
+  .datetime({ offset: true })
+  .or(z.iso.date())
+  .transform((s) => new Date(s).toISOString());
 const listQuery = z.object({
   page: z.coerce.number().int().min(1).max(100_000).default(1),
   per_page: z.coerce.number().int().min(1).max(100).default(25),
@@ -29,7 +32,12 @@ const idParam = z.uuid();
 function parseOr422<T>(schema: z.ZodType<T>, value: unknown): T {
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
-    throw new HttpError(422, 'invalid_query', 'Some query parameters are invalid.', parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+    throw new HttpError(
+      422,
+      'invalid_query',
+      'Some query parameters are invalid.',
+      parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+    );
   }
   return parsed.data;
 }
@@ -47,16 +55,28 @@ export function callsRouter(deps: { pool: pg.Pool; recordings: RecordingProxy })
     const q = parseOr422(listQuery, req.query);
     const staff = req.staff!;
     const result = await asStaff(deps.pool, staff, async (client) => {
-      const { rows: tenantRows } = await client.query('select region from app_public.tenants where id = $1', [staff.tenantId]);
+      const { rows: tenantRows } = await client.query('select region from app_public.tenants where id = $1', [
+        staff.tenantId,
+      ]);
       const region = (tenantRows[0]?.region ?? 'BE') as CountryCode;
       const phone = q.q ? phoneSearchKey(q.q, region) : null;
       const page = (limit: number, offset: number) =>
         client.query('select total, call from app_hidden.list_calls($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)', [
-          q.direction ?? null, q.call_type ?? null, q.contact_id ?? null, q.case_id ?? null,
-          q.date_from ?? null, q.date_to ?? null, q.q ?? null, phone, q.tag ?? null, limit, offset,
+          q.direction ?? null,
+          q.call_type ?? null,
+          q.contact_id ?? null,
+          q.case_id ?? null,
+          q.date_from ?? null,
+          q.date_to ?? null,
+          q.q ?? null,
+          phone,
+          q.tag ?? null,
+          limit,
+          offset,
         ]);
       const { rows } = await page(q.per_page, (q.page - 1) * q.per_page);
-      if (rows.length > 0 || q.page === 1) return { items: rows.map((r) => r.call), total: Number(rows[0]?.total ?? 0) };
+      if (rows.length > 0 || q.page === 1)
+        return { items: rows.map((r) => r.call), total: Number(rows[0]?.total ?? 0) };
       // A page past the end is empty but still says how many calls match.
       const first = await page(1, 0);
       return { items: [], total: Number(first.rows[0]?.total ?? 0) };
@@ -67,7 +87,10 @@ export function callsRouter(deps: { pool: pg.Pool; recordings: RecordingProxy })
   router.get('/api/v1/ringover/stats', async (req, res) => {
     const q = parseOr422(statsQuery, req.query);
     const stats = await asStaff(deps.pool, req.staff!, async (client) => {
-      const { rows } = await client.query('select app_hidden.call_stats($1, $2) as stats', [q.date_from ?? null, q.date_to ?? null]);
+      const { rows } = await client.query('select app_hidden.call_stats($1, $2) as stats', [
+        q.date_from ?? null,
+        q.date_to ?? null,
+      ]);
       return rows[0].stats;
     });
     res.json({ ...stats, date_from: q.date_from ?? null, date_to: q.date_to ?? null });

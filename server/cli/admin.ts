@@ -28,10 +28,19 @@ const USAGE = `usage:
 const { positionals, values } = parseArgs({
   allowPositionals: true,
   options: {
-    name: { type: 'string' }, slug: { type: 'string' }, region: { type: 'string' }, tenant: { type: 'string' },
-    email: { type: 'string' }, password: { type: 'string' }, role: { type: 'string' }, ttl: { type: 'string' },
-    call: { type: 'string' }, force: { type: 'boolean' }, kind: { type: 'string' },
-    since: { type: 'string' }, until: { type: 'string' },
+    name: { type: 'string' },
+    slug: { type: 'string' },
+    region: { type: 'string' },
+    tenant: { type: 'string' },
+    email: { type: 'string' },
+    password: { type: 'string' },
+    role: { type: 'string' },
+    ttl: { type: 'string' },
+    call: { type: 'string' },
+    force: { type: 'boolean' },
+    kind: { type: 'string' },
+    since: { type: 'string' },
+    until: { type: 'string' },
   },
 });
 
@@ -43,18 +52,29 @@ type TextOption = Exclude<keyof typeof values, 'force'>;
 const need = (name: TextOption): string => values[name] ?? fail(`--${name} is required`);
 
 function slugify(name: string): string {
-  return name.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'tenant';
+  return (
+    name
+      .normalize('NFD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 60) || 'tenant'
+  );
 }
 
 const config = loadConfig();
 const database = await openLocalDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
-const secrets = localSecrets(config.DATA_DIR, { jwtSecret: config.JWT_SECRET, appPassword: config.DATABASE_APP_PASSWORD });
+const secrets = localSecrets(config.DATA_DIR, {
+  jwtSecret: config.JWT_SECRET,
+  appPassword: config.DATABASE_APP_PASSWORD,
+});
 const client = new pg.Client({ connectionString: database.ownerUrl });
 
 async function tenantId(key: string): Promise<string> {
-  const { rows } = await client.query(
-    `select id from app_public.tenants where slug = $1::citext or id::text = $1`, [key],
-  );
+  const { rows } = await client.query(`select id from app_public.tenants where slug = $1::citext or id::text = $1`, [
+    key,
+  ]);
   return rows[0]?.id ?? fail(`no tenant "${key}"`);
 }
 
@@ -62,7 +82,10 @@ async function tenantId(key: string): Promise<string> {
 async function userIn(tid: string, email: string): Promise<string> {
   await client.query('begin');
   await client.query("select set_config('app.current_tenant', $1, true)", [tid]);
-  const { rows } = await client.query('select id from app_public.users where tenant_id = $1 and email = $2::citext', [tid, email]);
+  const { rows } = await client.query('select id from app_public.users where tenant_id = $1 and email = $2::citext', [
+    tid,
+    email,
+  ]);
   await client.query('commit');
   return rows[0]?.id ?? fail('no such user in that tenant');
 }
@@ -74,15 +97,30 @@ try {
   switch (positionals[0]) {
     case 'tenant:create': {
       const name = need('name');
-      const { rows } = await client.query('select * from app_private.create_tenant($1, $2, $3)', [name, values.slug ?? slugify(name), (values.region ?? 'BE').toUpperCase()]);
+      const { rows } = await client.query('select * from app_private.create_tenant($1, $2, $3)', [
+        name,
+        values.slug ?? slugify(name),
+        (values.region ?? 'BE').toUpperCase(),
+      ]);
       const t = rows[0];
-      console.log(JSON.stringify({ id: t.id, slug: t.slug, webhook_url: `${base}/api/v1/webhooks/ringover/${t.slug}`, webhook_secret: t.webhook_secret }));
+      console.log(
+        JSON.stringify({
+          id: t.id,
+          slug: t.slug,
+          webhook_url: `${base}/api/v1/webhooks/ringover/${t.slug}`,
+          webhook_secret: t.webhook_secret,
+        }),
+      );
       break;
     }
     case 'user:create': {
       const email = need('email');
       const { rows } = await client.query('select app_private.create_user($1, $2, $3, $4, $5) as id', [
-        await tenantId(need('tenant')), email, need('password'), values.name ?? email.split('@')[0], values.role ?? 'staff',
+        await tenantId(need('tenant')),
+        email,
+        need('password'),
+        values.name ?? email.split('@')[0],
+        values.role ?? 'staff',
       ]);
       console.log(JSON.stringify({ id: rows[0].id }));
       break;
@@ -96,7 +134,12 @@ try {
       if (!(Number.isInteger(ttl) && ttl > 0 && ttl <= MAX_TOKEN_TTL_SECONDS)) {
         fail(`--ttl must be a whole number of seconds between 1 and ${MAX_TOKEN_TTL_SECONDS} (24 hours)`);
       }
-      const { token } = await openSession(client, new TokenService(secrets.jwtSecret), { userId: user, tenantId: tid }, ttl);
+      const { token } = await openSession(
+        client,
+        new TokenService(secrets.jwtSecret),
+        { userId: user, tenantId: tid },
+        ttl,
+      );
       console.log(token);
       break;
     }
@@ -140,7 +183,11 @@ try {
     }
     case 'ai:reprocess': {
       const tenant = values.tenant ? await tenantId(values.tenant) : null;
-      console.log(JSON.stringify(await aiReprocess(client, { call: need('call'), tenantId: tenant, force: values.force === true })));
+      console.log(
+        JSON.stringify(
+          await aiReprocess(client, { call: need('call'), tenantId: tenant, force: values.force === true }),
+        ),
+      );
       break;
     }
     case 'ringover:set-api-key': {
@@ -153,7 +200,13 @@ try {
       const tid = await tenantId(need('tenant'));
       const since = parseInstant('since', need('since'));
       const until = values.until ? parseInstant('until', values.until) : new Date();
-      const summary = await runBackfill(config, roleUrl(database.ownerUrl, 'ringside_service', secrets.appPassword), tid, since, until);
+      const summary = await runBackfill(
+        config,
+        roleUrl(database.ownerUrl, 'ringside_service', secrets.appPassword),
+        tid,
+        since,
+        until,
+      );
       console.log(JSON.stringify(summary));
       if (summary.errors.length > 0) process.exitCode = 1;
       break;

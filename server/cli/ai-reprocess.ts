@@ -18,7 +18,17 @@ export async function aiReprocess(
   owner: pg.Client | pg.PoolClient | pg.Pool,
   opts: { call: string; tenantId?: string | null; force?: boolean },
 ): Promise<ReprocessResult> {
-  const { rows } = await owner.query('select * from app_private.reprocess_call_ai($1, $2, $3)', [opts.call, opts.tenantId ?? null, opts.force === true]);
+  const { rows } = await owner.query('select * from app_private.reprocess_call_ai($1, $2, $3)', [
+    opts.call,
+    opts.tenantId ?? null,
+    opts.force === true,
+  ]);
   const row = rows[0];
-  return { event_id: row.event_id, tenant_id: row.tenant_id, call_id: row.call_id, job_id: Number(row.job_id), force: opts.force === true };
+  return {
+    event_id: row.event_id,
+    tenant_id: row.tenant_id,
+    call_id: row.call_id,
+    job_id: Number(row.job_id),
+    force: opts.force === true,
+  };
 }

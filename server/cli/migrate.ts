@@ -7,7 +7,10 @@ import { localSecrets } from '../secrets.ts';
 const config = loadConfig();
 const database = await openLocalDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
 try {
-  const { appPassword } = localSecrets(config.DATA_DIR, { jwtSecret: config.JWT_SECRET, appPassword: config.DATABASE_APP_PASSWORD });
+  const { appPassword } = localSecrets(config.DATA_DIR, {
+    jwtSecret: config.JWT_SECRET,
+    appPassword: config.DATABASE_APP_PASSWORD,
+  });
   await migrateDatabase(database.ownerUrl, appPassword, (line) => console.error(line));
   console.error('migrations applied');
 } finally {

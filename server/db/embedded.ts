@@ -13,7 +13,18 @@
 // world-readable cache (binaryCache below) and the caller puts data in a reachable folder
 // (reachableTempDir for throwaway clusters; server/db/local.ts for npm start's persistent one).
 import { spawn, spawnSync, execFileSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -49,7 +60,9 @@ export async function freePort(): Promise<number> {
     server.on('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -70,7 +83,11 @@ export function postgresRunAs(): RunAs | null {
     return ids();
   } catch {
     try {
-      execFileSync('useradd', ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', SYSTEM_USER], { stdio: 'ignore' });
+      execFileSync(
+        'useradd',
+        ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', SYSTEM_USER],
+        { stdio: 'ignore' },
+      );
       return ids();
     } catch (error) {
       throw new EmbeddedDatabaseError(
@@ -128,7 +145,11 @@ async function locateBinaries(user: RunAs | null): Promise<Binaries> {
  * The copy is made beside its final name and renamed into place, so concurrent starts never see half.
  */
 function binaryCache(user: RunAs, native: string, version: string): string {
-  const candidates = [join('/var/cache/ringside', `pg-${version}`), join(tmpdir(), `ringside-pg-${version}`), join('/tmp', `ringside-pg-${version}`)];
+  const candidates = [
+    join('/var/cache/ringside', `pg-${version}`),
+    join(tmpdir(), `ringside-pg-${version}`),
+    join('/tmp', `ringside-pg-${version}`),
+  ];
   for (const target of candidates) {
     try {
       if (!existsSync(join(target, 'bin', 'postgres'))) {
@@ -165,7 +186,9 @@ export function reachableTempDir(prefix: string): string {
       // try the next one
     }
   }
-  throw new EmbeddedDatabaseError(`No temporary folder is reachable by the PostgreSQL user (tried ${tmpdir()}, /tmp, /var/tmp); set TMPDIR to one, or set TEST_DATABASE_URL.`);
+  throw new EmbeddedDatabaseError(
+    `No temporary folder is reachable by the PostgreSQL user (tried ${tmpdir()}, /tmp, /var/tmp); set TMPDIR to one, or set TEST_DATABASE_URL.`,
+  );
 }
 
 /**
@@ -207,7 +230,10 @@ function prepareDataDir(dir: string, user: RunAs | null): void {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     if (user) chownSync(dir, user.uid, user.gid);
   } catch (error) {
-    throw new EmbeddedDatabaseError(`The embedded database's folder ${dir} could not be created: ${(error as Error).message}.`, { cause: error });
+    throw new EmbeddedDatabaseError(
+      `The embedded database's folder ${dir} could not be created: ${(error as Error).message}.`,
+      { cause: error },
+    );
   }
   if (!canUseFolder(user, dir)) {
     throw new EmbeddedDatabaseError(
@@ -228,12 +254,22 @@ async function initialise(bin: string, dir: string, user: RunAs | null, onLog?: 
   try {
     await runToEnd(
       join(bin, 'initdb'),
-      [`--pgdata=${dir}`, '--auth=scram-sha-256', `--username=${SUPERUSER}`, `--pwfile=${pwfile}`, '--encoding=UTF8', '--lc-messages=C'],
+      [
+        `--pgdata=${dir}`,
+        '--auth=scram-sha-256',
+        `--username=${SUPERUSER}`,
+        `--pwfile=${pwfile}`,
+        '--encoding=UTF8',
+        '--lc-messages=C',
+      ],
       user,
       onLog,
     );
   } catch (error) {
-    throw new EmbeddedDatabaseError(`The embedded PostgreSQL could not create its cluster in ${dir}: ${(error as Error).message}.`, { cause: error });
+    throw new EmbeddedDatabaseError(
+      `The embedded PostgreSQL could not create its cluster in ${dir}: ${(error as Error).message}.`,
+      { cause: error },
+    );
   } finally {
     rmSync(secretDir, { recursive: true, force: true });
   }
@@ -241,7 +277,11 @@ async function initialise(bin: string, dir: string, user: RunAs | null, onLog?: 
 
 function runToEnd(file: string, args: string[], user: RunAs | null, onLog?: (line: string) => void): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { ...(user ?? {}), env: { ...process.env, LC_MESSAGES: 'C' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(file, args, {
+      ...(user ?? {}),
+      env: { ...process.env, LC_MESSAGES: 'C' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     const collect = (chunk: Buffer) => {
       output += chunk.toString('utf8');
@@ -249,7 +289,9 @@ function runToEnd(file: string, args: string[], user: RunAs | null, onLog?: (lin
     };
     child.stdout!.on('data', collect);
     child.stderr!.on('data', collect);
-    child.on('error', (error) => reject(new Error(`${file} could not be run (${(error as NodeJS.ErrnoException).code ?? error.message})`)));
+    child.on('error', (error) =>
+      reject(new Error(`${file} could not be run (${(error as NodeJS.ErrnoException).code ?? error.message})`)),
+    );
     child.on('close', (code, signal) => {
       if (code === 0) resolve();
       else reject(new Error(`${file} ended with ${signal ?? `code ${code}`}: ${lastLines(output)}`));
@@ -279,7 +321,14 @@ function alive(pid: number): boolean {
   }
 }
 
-function launch(bin: string, dir: string, port: number, user: RunAs | null, ownGroup: boolean, onLog?: (line: string) => void): Promise<ChildProcess> {
+function launch(
+  bin: string,
+  dir: string,
+  port: number,
+  user: RunAs | null,
+  ownGroup: boolean,
+  onLog?: (line: string) => void,
+): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
     const child = spawn(join(bin, 'postgres'), ['-D', dir, '-p', String(port), ...SETTINGS], {
       ...(user ?? {}),
@@ -302,10 +351,21 @@ function launch(bin: string, dir: string, port: number, user: RunAs | null, ownG
       }
     });
     child.on('error', (error) => {
-      if (!ready) reject(new EmbeddedDatabaseError(`The embedded PostgreSQL could not be started (${(error as NodeJS.ErrnoException).code ?? error.message}).`, { cause: error }));
+      if (!ready)
+        reject(
+          new EmbeddedDatabaseError(
+            `The embedded PostgreSQL could not be started (${(error as NodeJS.ErrnoException).code ?? error.message}).`,
+            { cause: error },
+          ),
+        );
     });
     child.on('exit', (code, signal) => {
-      if (!ready) reject(new EmbeddedDatabaseError(`The embedded PostgreSQL stopped while starting (${signal ?? `code ${code}`}): ${lastLines(output)}.`));
+      if (!ready)
+        reject(
+          new EmbeddedDatabaseError(
+            `The embedded PostgreSQL stopped while starting (${signal ?? `code ${code}`}): ${lastLines(output)}.`,
+          ),
+        );
     });
   });
 }

@@ -5,7 +5,18 @@
 // The embedded cluster is only imported when it is used (server/db/embedded.ts is loaded lazily):
 // with DATABASE_URL set, nothing of it is loaded.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync, rmSync, mkdirSync, lstatSync, readlinkSync, realpathSync, symlinkSync, chmodSync } from 'node:fs';
+import {
+  existsSync,
+  readFileSync,
+  writeFileSync,
+  rmSync,
+  mkdirSync,
+  lstatSync,
+  readlinkSync,
+  realpathSync,
+  symlinkSync,
+  chmodSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
@@ -50,7 +61,11 @@ export function clearRuntime(dataDir: string): void {
   rmSync(runtimeFile(dataDir), { force: true });
 }
 
-export async function openLocalDatabase(opts: { databaseUrl?: string; dataDir: string; log?: (line: string) => void }): Promise<LocalDatabase> {
+export async function openLocalDatabase(opts: {
+  databaseUrl?: string;
+  dataDir: string;
+  log?: (line: string) => void;
+}): Promise<LocalDatabase> {
   if (opts.databaseUrl) return { ownerUrl: opts.databaseUrl, embedded: false, stop: async () => {} };
   const running = readRuntime(opts.dataDir);
   if (running) return { ownerUrl: running.ownerUrl, embedded: false, stop: async () => {} };

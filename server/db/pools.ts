@@ -52,7 +52,12 @@ export const STAFF_TIMEOUTS: PoolTimeouts = {
 
 export function createPools(ownerUrl: string, appPassword: string, opts: { max?: number } = {}): DatabasePools {
   const serviceUrl = roleUrl(ownerUrl, 'ringside_service', appPassword);
-  const service = new pg.Pool({ connectionString: serviceUrl, max: opts.max ?? 20, application_name: 'ringside-service', ...SERVICE_TIMEOUTS });
+  const service = new pg.Pool({
+    connectionString: serviceUrl,
+    max: opts.max ?? 20,
+    application_name: 'ringside-service',
+    ...SERVICE_TIMEOUTS,
+  });
   const staff = new pg.Pool({
     connectionString: roleUrl(ownerUrl, 'ringside_authenticator', appPassword),
     max: opts.max ?? 20,
@@ -60,7 +65,12 @@ export function createPools(ownerUrl: string, appPassword: string, opts: { max?:
     ...STAFF_TIMEOUTS,
   });
   // Logins wait here, never for the webhooks' connections (bcrypt costs ~80 ms of a backend each).
-  const login = new pg.Pool({ connectionString: serviceUrl, max: 3, application_name: 'ringside-login', ...SERVICE_TIMEOUTS });
+  const login = new pg.Pool({
+    connectionString: serviceUrl,
+    max: 3,
+    application_name: 'ringside-login',
+    ...SERVICE_TIMEOUTS,
+  });
   for (const pool of [service, staff, login]) guardConnections(pool);
   return {
     service,

@@ -37,7 +37,10 @@ export async function inTransaction<T>(
     if (isDatabaseUnavailable(error)) {
       client.release(error as Error);
     } else {
-      const rolledBack = await client.query('rollback').then(() => true, () => false);
+      const rolledBack = await client.query('rollback').then(
+        () => true,
+        () => false,
+      );
       client.release(rolledBack ? undefined : true);
     }
     throw error;
@@ -55,11 +58,19 @@ export function staffSettings(identity: StaffIdentity): Record<string, string> {
 }
 
 /** For staff requests: as ringside_staff, within the token's tenant. */
-export function asStaff<T>(pool: pg.Pool, identity: StaffIdentity, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+export function asStaff<T>(
+  pool: pg.Pool,
+  identity: StaffIdentity,
+  work: (client: pg.PoolClient) => Promise<T>,
+): Promise<T> {
   return inTransaction(pool, staffSettings(identity), work);
 }
 
 /** For the service role's work on one tenant (worker jobs, the live relay's reads). */
-export function asServiceFor<T>(pool: pg.Pool, tenantId: string, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+export function asServiceFor<T>(
+  pool: pg.Pool,
+  tenantId: string,
+  work: (client: pg.PoolClient) => Promise<T>,
+): Promise<T> {
   return inTransaction(pool, { 'app.current_tenant': tenantId }, work);
 }

@@ -11,7 +11,16 @@
 /** Seconds a client is told to wait before retrying while the database is unavailable. */
 export const RETRY_AFTER_SECONDS = 2;
 
-const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOTFOUND']);
+const SOCKET_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+]);
 const SQLSTATES = new Set(['57P01', '57P02', '57P03', '57014', '25006']);
 const DRIVER_MESSAGES = [
   'Connection terminated unexpectedly',

@@ -50,7 +50,9 @@ class TenantRegions {
   async get(tenantId: string): Promise<CountryCode> {
     const hit = this.cache.get(tenantId);
     if (hit && hit.until > Date.now()) return hit.region;
-    const { rows } = await this.pool.query<{ region: string }>('select region from app_public.tenants where id = $1', [tenantId]);
+    const { rows } = await this.pool.query<{ region: string }>('select region from app_public.tenants where id = $1', [
+      tenantId,
+    ]);
     const region = (rows[0]?.region ?? 'BE') as CountryCode;
     this.cache.set(tenantId, { region, until: Date.now() + 60_000 });
     return region;
@@ -96,7 +98,8 @@ export async function installPostGraphile(
     grafast: {
       explain: deps.development,
       async context(requestContext) {
-        const req = requestContext.expressv4?.req as (typeof requestContext.expressv4 & object)['req'] & { staff?: StaffToken } | undefined;
+        const req = requestContext.expressv4?.req as
+          ((typeof requestContext.expressv4 & object)['req'] & { staff?: StaffToken }) | undefined;
         const staff = req?.staff;
         if (!staff) {
           // Only reachable if the route guard was bypassed: a role that can read nothing.

@@ -34,14 +34,30 @@ export const smartTags = jsonPgSmartTags({
     // parent, not after both columns. Their indexes are partial (where case_id is not null...), which
     // PostGraphile does not count, so the lists from parent to children are enabled explicitly.
     constraint: {
-      interaction_events_tenant_id_case_id_fkey: { tags: { fieldName: 'case', foreignFieldName: 'interactionEvents', behavior: ['+connection'] } },
-      interaction_events_tenant_id_contact_id_fkey: { tags: { fieldName: 'contact', foreignFieldName: 'interactionEvents', behavior: ['+connection'] } },
-      interaction_events_tenant_id_created_by_fkey: { tags: { fieldName: 'author', foreignFieldName: 'authoredInteractionEvents', behavior: ['+connection'] } },
-      case_contacts_tenant_id_case_id_fkey: { tags: { fieldName: 'case', foreignFieldName: 'caseContacts', behavior: ['+connection'] } },
-      case_contacts_tenant_id_contact_id_fkey: { tags: { fieldName: 'contact', foreignFieldName: 'caseContacts', behavior: ['+connection'] } },
-      tasks_tenant_id_case_id_fkey: { tags: { fieldName: 'case', foreignFieldName: 'tasks', behavior: ['+connection'] } },
-      tasks_tenant_id_interaction_event_id_fkey: { tags: { fieldName: 'interactionEvent', foreignFieldName: 'tasks', behavior: ['+connection'] } },
-      tasks_tenant_id_created_by_fkey: { tags: { fieldName: 'author', foreignFieldName: 'authoredTasks', behavior: ['+connection'] } },
+      interaction_events_tenant_id_case_id_fkey: {
+        tags: { fieldName: 'case', foreignFieldName: 'interactionEvents', behavior: ['+connection'] },
+      },
+      interaction_events_tenant_id_contact_id_fkey: {
+        tags: { fieldName: 'contact', foreignFieldName: 'interactionEvents', behavior: ['+connection'] },
+      },
+      interaction_events_tenant_id_created_by_fkey: {
+        tags: { fieldName: 'author', foreignFieldName: 'authoredInteractionEvents', behavior: ['+connection'] },
+      },
+      case_contacts_tenant_id_case_id_fkey: {
+        tags: { fieldName: 'case', foreignFieldName: 'caseContacts', behavior: ['+connection'] },
+      },
+      case_contacts_tenant_id_contact_id_fkey: {
+        tags: { fieldName: 'contact', foreignFieldName: 'caseContacts', behavior: ['+connection'] },
+      },
+      tasks_tenant_id_case_id_fkey: {
+        tags: { fieldName: 'case', foreignFieldName: 'tasks', behavior: ['+connection'] },
+      },
+      tasks_tenant_id_interaction_event_id_fkey: {
+        tags: { fieldName: 'interactionEvent', foreignFieldName: 'tasks', behavior: ['+connection'] },
+      },
+      tasks_tenant_id_created_by_fkey: {
+        tags: { fieldName: 'author', foreignFieldName: 'authoredTasks', behavior: ['+connection'] },
+      },
     },
   },
 });
@@ -66,7 +82,10 @@ export function phoneForWrite(raw: string | null | undefined, region: CountryCod
   const result = normalizePhone(raw ?? null, region);
   if (result.kind === 'e164') return result.e164;
   if (result.kind === 'empty') return null;
-  throw new SafeError(`"${raw}" is not a valid phone number (region ${region}).`, { code: 'INVALID_PHONE_NUMBER', field: 'phone' });
+  throw new SafeError(`"${raw}" is not a valid phone number (region ${region}).`, {
+    code: 'INVALID_PHONE_NUMBER',
+    field: 'phone',
+  });
 }
 
 function blankToNull(value: string | null | undefined): string | null {
@@ -77,7 +96,8 @@ function blankToNull(value: string | null | undefined): string | null {
 function contactWriteError(error: unknown): never {
   const e = error as { code?: string; constraint?: string };
   if (e.code === '23514') {
-    if (e.constraint?.includes('email')) throw new SafeError('The email address is not valid.', { code: 'INVALID_EMAIL', field: 'email' });
+    if (e.constraint?.includes('email'))
+      throw new SafeError('The email address is not valid.', { code: 'INVALID_EMAIL', field: 'email' });
     throw new SafeError('A contact needs a first name, a last name or a company.', { code: 'CONTACT_NAME_REQUIRED' });
   }
   throw error as Error;
@@ -92,13 +112,17 @@ export const RingsideSchemaPlugin = extendSchema((build) => {
 
   return {
     typeDefs: /* GraphQL */ `
-      """A contact as staff write it: the phone number in any usual form, normalized with the firm's region."""
+      """
+      A contact as staff write it: the phone number in any usual form, normalized with the firm's region.
+      """
       input ContactDraft {
         firstName: String
         lastName: String
         company: String
         email: String
-        """Any usual writing (+32 470 12 34 56, 0470/12.34.56, 0032470123456); stored in E.164. Empty clears it."""
+        """
+        Any usual writing (+32 470 12 34 56, 0470/12.34.56, 0032470123456); stored in E.164. Empty clears it.
+        """
         phone: String
       }
 
@@ -107,18 +131,28 @@ export const RingsideSchemaPlugin = extendSchema((build) => {
       }
 
       extend type Mutation {
-        """Creates a contact; an invalid phone number is refused (code INVALID_PHONE_NUMBER)."""
+        """
+        Creates a contact; an invalid phone number is refused (code INVALID_PHONE_NUMBER).
+        """
         createContact(contact: ContactDraft!): ContactWritePayload
-        """Changes the given fields of a contact (absent = unchanged, null = cleared); the phone is normalized."""
+        """
+        Changes the given fields of a contact (absent = unchanged, null = cleared); the phone is normalized.
+        """
         updateContact(rowId: UUID!, patch: ContactDraft!): ContactWritePayload
       }
 
       extend type Query {
-        """The staff member the token belongs to."""
+        """
+        The staff member the token belongs to.
+        """
         currentUser: User
-        """The firm the token belongs to."""
+        """
+        The firm the token belongs to.
+        """
         currentTenant: Tenant
-        """Contacts whose name or company contains the text, or whose number is the number written in any form."""
+        """
+        Contacts whose name or company contains the text, or whose number is the number written in any form.
+        """
         searchContacts(query: String!, first: Int = 50): [Contact!]!
       }
     `,
@@ -127,48 +161,68 @@ export const RingsideSchemaPlugin = extendSchema((build) => {
         plans: {
           createContact(_, fieldArgs) {
             const $draft = fieldArgs.getRaw('contact') as Step<ContactDraft>;
-            const $id = sideEffectWithPgClientTransaction(executor, list([$draft, $region()]), async (client, [draft, region]) => {
-              const values = FIELDS.map(([key]) => blankToNull(draft[key]));
-              const phone = phoneForWrite(draft.phone, region);
-              try {
-                const { rows } = await client.query<{ id: string }>({
-                  text: `insert into app_public.contacts (first_name, last_name, company, email, phone_e164)
+            const $id = sideEffectWithPgClientTransaction(
+              executor,
+              list([$draft, $region()]),
+              async (client, [draft, region]) => {
+                const values = FIELDS.map(([key]) => blankToNull(draft[key]));
+                const phone = phoneForWrite(draft.phone, region);
+                try {
+                  const { rows } = await client.query<{ id: string }>({
+                    text: `insert into app_public.contacts (first_name, last_name, company, email, phone_e164)
                          values ($1, $2, $3, $4, $5) returning id`,
-                  values: [...values, phone],
-                });
-                return rows[0]!.id;
-              } catch (error) {
-                return contactWriteError(error);
-              }
-            });
+                    values: [...values, phone],
+                  });
+                  return rows[0]!.id;
+                } catch (error) {
+                  return contactWriteError(error);
+                }
+              },
+            );
             return object({ id: $id });
           },
           updateContact(_, fieldArgs) {
             const $rowId = fieldArgs.getRaw('rowId') as Step<string>;
             const $patch = fieldArgs.getRaw('patch') as Step<ContactDraft>;
-            const $id = sideEffectWithPgClientTransaction(executor, list([$rowId, $patch, $region()]), async (client, [rowId, patch, region]) => {
-              // One statement whatever the patch: each column is either kept or set, by a flag.
-              const set = (key: keyof ContactDraft) => Object.hasOwn(patch, key);
-              const values = FIELDS.map(([key]) => blankToNull(patch[key]));
-              const phone = set('phone') ? phoneForWrite(patch.phone, region) : null;
-              try {
-                const { rows } = await client.query<{ id: string }>({
-                  text: `update app_public.contacts set
+            const $id = sideEffectWithPgClientTransaction(
+              executor,
+              list([$rowId, $patch, $region()]),
+              async (client, [rowId, patch, region]) => {
+                // One statement whatever the patch: each column is either kept or set, by a flag.
+                const set = (key: keyof ContactDraft) => Object.hasOwn(patch, key);
+                const values = FIELDS.map(([key]) => blankToNull(patch[key]));
+                const phone = set('phone') ? phoneForWrite(patch.phone, region) : null;
+                try {
+                  const { rows } = await client.query<{ id: string }>({
+                    text: `update app_public.contacts set
                            first_name = case when $2 then $3 else first_name end,
                            last_name  = case when $4 then $5 else last_name end,
                            company    = case when $6 then $7 else company end,
                            email      = case when $8 then $9::citext else email end,
                            phone_e164 = case when $10 then $11 else phone_e164 end
                          where id = $1 returning id`,
-                  values: [rowId, set('firstName'), values[0], set('lastName'), values[1], set('company'), values[2], set('email'), values[3], set('phone'), phone],
-                });
-                if (!rows[0]) throw new SafeError('No such contact.', { code: 'NOT_FOUND' });
-                return rows[0].id;
-              } catch (error) {
-                if (error instanceof SafeError) throw error;
-                return contactWriteError(error);
-              }
-            });
+                    values: [
+                      rowId,
+                      set('firstName'),
+                      values[0],
+                      set('lastName'),
+                      values[1],
+                      set('company'),
+                      values[2],
+                      set('email'),
+                      values[3],
+                      set('phone'),
+                      phone,
+                    ],
+                  });
+                  if (!rows[0]) throw new SafeError('No such contact.', { code: 'NOT_FOUND' });
+                  return rows[0].id;
+                } catch (error) {
+                  if (error instanceof SafeError) throw error;
+                  return contactWriteError(error);
+                }
+              },
+            );
             return object({ id: $id });
           },
         },
@@ -192,11 +246,14 @@ export const RingsideSchemaPlugin = extendSchema((build) => {
             const $query = fieldArgs.getRaw('query') as Step<string>;
             const $first = fieldArgs.getRaw('first') as Step<number | null>;
             const $phone = lambda([$query, $region()], ([query, region]) => phoneSearchKey(query, region));
-            const $ids = withPgClient(executor, list([$query, $phone, $first]), async (client, [query, phone, first]) => {
-              const text = query.trim();
-              if (text === '') return [];
-              const { rows } = await client.query<{ id: string }>({
-                text: `select c.id from app_public.contacts c
+            const $ids = withPgClient(
+              executor,
+              list([$query, $phone, $first]),
+              async (client, [query, phone, first]) => {
+                const text = query.trim();
+                if (text === '') return [];
+                const { rows } = await client.query<{ id: string }>({
+                  text: `select c.id from app_public.contacts c
                         where c.tenant_id = app_hidden.current_tenant_id()
                           and (c.display_name ilike app_hidden.like_pattern($1)
                                or c.company ilike app_hidden.like_pattern($1)
@@ -204,10 +261,11 @@ export const RingsideSchemaPlugin = extendSchema((build) => {
                                or ($2::text is not null and c.phone_e164 = $2))
                         order by lower(c.display_name), c.id
                         limit $3`,
-                values: [text, phone, Math.min(Math.max(first ?? 50, 1), 200)],
-              });
-              return rows.map((r) => r.id);
-            });
+                  values: [text, phone, Math.min(Math.max(first ?? 50, 1), 200)],
+                });
+                return rows.map((r) => r.id);
+              },
+            );
             return each($ids, ($id) => contacts.get({ id: $id }));
           },
         },

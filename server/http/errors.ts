@@ -26,8 +26,10 @@ export function sendError(res: Response, status: number, code: string, message: 
 /** Errors raised by body parsers (too large, malformed) carry a status and a type. */
 function parserError(error: unknown): HttpError | null {
   const e = error as { type?: string; status?: number; expose?: boolean };
-  if (e?.type === 'entity.too.large') return new HttpError(413, 'payload_too_large', 'The request body is larger than 1 MiB.');
-  if (e?.type === 'entity.parse.failed') return new HttpError(400, 'invalid_json', 'The request body is not valid JSON.');
+  if (e?.type === 'entity.too.large')
+    return new HttpError(413, 'payload_too_large', 'The request body is larger than 1 MiB.');
+  if (e?.type === 'entity.parse.failed')
+    return new HttpError(400, 'invalid_json', 'The request body is not valid JSON.');
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500 && e.expose) {
     return new HttpError(e.status, 'bad_request', (error as Error).message);
   }

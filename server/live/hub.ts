@@ -262,7 +262,9 @@ export class LiveHub {
     if (channels.length === 0) return;
     await this.opts.beforeAdmit?.();
     try {
-      const { rows } = await this.opts.pool.query<{ tenant_id: string; last_seq: number }>(COUNTERS_SQL, [channels.map((c) => c.tenantId)]);
+      const { rows } = await this.opts.pool.query<{ tenant_id: string; last_seq: number }>(COUNTERS_SQL, [
+        channels.map((c) => c.tenantId),
+      ]);
       const last = new Map(rows.map((r) => [r.tenant_id, Number(r.last_seq)]));
       for (const channel of channels) {
         channel.cursor = last.get(channel.tenantId) ?? 0;
@@ -320,7 +322,12 @@ export class LiveHub {
     channel.joining.splice(channel.joining.indexOf(sub), 1);
     sub.state = 'active';
     channel.active.add(sub);
-    this.write(sub, formatEvent(from, 'connected', JSON.stringify(connected)) + replay.map((row) => formatEvent(row.seq, row.type, row.data)).join(''), replay.length);
+    this.write(
+      sub,
+      formatEvent(from, 'connected', JSON.stringify(connected)) +
+        replay.map((row) => formatEvent(row.seq, row.type, row.data)).join(''),
+      replay.length,
+    );
     sub.cursor = cursor;
   }
 
@@ -360,7 +367,8 @@ export class LiveHub {
         if (sub.cursor === from) this.write(sub, round, fresh.length);
         else {
           const own = fresh.filter((row) => row.seq > sub.cursor);
-          if (own.length > 0) this.write(sub, own.map((row) => formatEvent(row.seq, row.type, row.data)).join(''), own.length);
+          if (own.length > 0)
+            this.write(sub, own.map((row) => formatEvent(row.seq, row.type, row.data)).join(''), own.length);
         }
         sub.cursor = Math.max(sub.cursor, last);
       }

@@ -67,7 +67,11 @@ export class LiveListener {
 
   private async connect(): Promise<void> {
     if (this.stopped) return;
-    const client = new pg.Client({ connectionString: this.opts.connectionString, application_name: 'ringside-live-listener', keepAlive: true });
+    const client = new pg.Client({
+      connectionString: this.opts.connectionString,
+      application_name: 'ringside-live-listener',
+      keepAlive: true,
+    });
     client.on('error', (error) => this.lost(client, error));
     client.on('end', () => this.lost(client));
     client.on('notification', (message) => {
@@ -106,7 +110,10 @@ export class LiveListener {
     const { initial, max } = this.opts.backoffMs ?? { initial: 100, max: 10_000 };
     const delay = Math.min(max, initial * 2 ** this.attempts) * (0.5 + Math.random() / 2);
     this.attempts += 1;
-    this.opts.logger.warn({ err: error, attempt: this.attempts, retry_in_ms: Math.round(delay) }, 'live: listener connection lost; reconnecting');
+    this.opts.logger.warn(
+      { err: error, attempt: this.attempts, retry_in_ms: Math.round(delay) },
+      'live: listener connection lost; reconnecting',
+    );
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
       void this.connect();

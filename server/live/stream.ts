@@ -37,12 +37,23 @@ export class LiveRelay {
   private pruneTimer: NodeJS.Timeout | null = null;
   private sweepTimer: NodeJS.Timeout | null = null;
 
-  constructor(deps: { serviceUrl: string; pool: pg.Pool; logger: Logger; metrics: LiveMetrics; keepaliveMs: number; maxBufferedBytes?: number }) {
+  constructor(deps: {
+    serviceUrl: string;
+    pool: pg.Pool;
+    logger: Logger;
+    metrics: LiveMetrics;
+    keepaliveMs: number;
+    maxBufferedBytes?: number;
+  }) {
     this.pool = deps.pool;
     this.logger = deps.logger;
     this.sequencer = new LiveSequencer(deps.pool, deps.logger);
     this.hub = new LiveHub({
-      pool: deps.pool, logger: deps.logger, metrics: deps.metrics, keepaliveMs: deps.keepaliveMs, maxBufferedBytes: deps.maxBufferedBytes,
+      pool: deps.pool,
+      logger: deps.logger,
+      metrics: deps.metrics,
+      keepaliveMs: deps.keepaliveMs,
+      maxBufferedBytes: deps.maxBufferedBytes,
       beforeAdmit: () => this.sequencer.run(),
     });
     this.listener = new LiveListener({
@@ -135,7 +146,10 @@ export function eventStreamRouter(deps: { tokens: StaffSessions; hub: LiveHub })
     };
     const stopWatching = deps.tokens.onEnded(staff.sessionId, endWithSession);
     const recheck = setInterval(() => {
-      deps.tokens.isLive(staff).then((live) => live || endWithSession(), () => {});
+      deps.tokens.isLive(staff).then(
+        (live) => live || endWithSession(),
+        () => {},
+      );
     }, SESSION_RECHECK_MS);
     recheck.unref();
     res.on('close', () => {

@@ -19,7 +19,12 @@ export function metricsAccess(token: string | undefined): RequestHandler {
       return;
     }
     if (isLoopback(req.ip)) return next();
-    sendError(res, 403, 'metrics_forbidden', 'Metrics are served to loopback clients only; set METRICS_TOKEN to read them from elsewhere.');
+    sendError(
+      res,
+      403,
+      'metrics_forbidden',
+      'Metrics are served to loopback clients only; set METRICS_TOKEN to read them from elsewhere.',
+    );
   };
 }
 

@@ -66,7 +66,7 @@ export function createMetrics(): Metrics {
       }),
       deliveryLatency: new Histogram({
         name: 'ringside_sse_delivery_seconds',
-        help: 'Time from a live event\'s commit (its row\'s created_at) to its write on every stream of its tenant.',
+        help: "Time from a live event's commit (its row's created_at) to its write on every stream of its tenant.",
         buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
         registers: [registry],
       }),

@@ -21,8 +21,19 @@ const MAX_INPUT_LENGTH = 64;
 
 // Words Ringover and carriers use for a hidden caller (compared lower-cased, accents removed).
 const ANONYMOUS_WORDS = new Set([
-  'anonymous', 'anonyme', 'unknown', 'inconnu', 'private', 'prive', 'private number',
-  'masque', 'numero masque', 'hidden', 'restricted', 'withheld', 'unavailable',
+  'anonymous',
+  'anonyme',
+  'unknown',
+  'inconnu',
+  'private',
+  'prive',
+  'private number',
+  'masque',
+  'numero masque',
+  'hidden',
+  'restricted',
+  'withheld',
+  'unavailable',
   'non disponible',
 ]);
 
@@ -31,10 +42,7 @@ const ANONYMOUS_WORDS = new Set([
 const ALLOWED = /^\+?[0-9\s./()\-\u2010-\u2015]*$/;
 const SEPARATORS = /[\s./()\-\u2010-\u2015]/g;
 
-export function normalizePhone(
-  raw: string | number | null | undefined,
-  defaultRegion: CountryCode,
-): NormalizedPhone {
+export function normalizePhone(raw: string | number | null | undefined, defaultRegion: CountryCode): NormalizedPhone {
   if (raw === null || raw === undefined) return { kind: 'empty' };
 
   let text: string;

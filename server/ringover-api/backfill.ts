@@ -66,28 +66,49 @@ export function apiEventName(facts: Record<string, unknown>): string {
 function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value && typeof value === 'object') {
-    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const entries = Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
   }
   return JSON.stringify(value);
 }
 
-export async function backfillTenant(deps: BackfillDeps, tenantId: string, since: Date, until: Date): Promise<BackfillSummary> {
+export async function backfillTenant(
+  deps: BackfillDeps,
+  tenantId: string,
+  since: Date,
+  until: Date,
+): Promise<BackfillSummary> {
   const pageSize = deps.pageSize ?? MAX_LIMIT_COUNT;
   const windows = callWindows(since, until, deps.windowMs ?? MAX_WINDOW_MS);
   const summary: BackfillSummary = {
-    tenant_id: tenantId, since: since.toISOString(), until: until.toISOString(),
-    windows: windows.length, pages: 0, items: 0, accepted: 0, duplicate: 0, ignored: 0, errors: [], key_status: 'missing',
+    tenant_id: tenantId,
+    since: since.toISOString(),
+    until: until.toISOString(),
+    windows: windows.length,
+    pages: 0,
+    items: 0,
+    accepted: 0,
+    duplicate: 0,
+    ignored: 0,
+    errors: [],
+    key_status: 'missing',
   };
   const log = deps.logger.child({ component: 'ringover-api', tenant_id: tenantId });
 
   const key = await loadApiKey(deps.service, tenantId);
   if (!key) {
-    summary.errors.push({ code: 'no_api_key', message: 'No Ringover API key is set for this tenant (npm run admin -- ringover:set-api-key).' });
+    summary.errors.push({
+      code: 'no_api_key',
+      message: 'No Ringover API key is set for this tenant (npm run admin -- ringover:set-api-key).',
+    });
     return summary;
   }
   summary.key_status = key.status;
-  const { rows: [tenant] } = await deps.service.query('select region from app_public.tenants where id = $1', [tenantId]);
+  const {
+    rows: [tenant],
+  } = await deps.service.query('select region from app_public.tenants where id = $1', [tenantId]);
   const region: string = tenant?.region ?? 'BE';
   const client = new RingoverApiClient({
     baseUrl: deps.apiUrl,
@@ -128,7 +149,10 @@ export async function backfillTenant(deps: BackfillDeps, tenantId: string, since
         'ringover api: the key is refused (401); it is marked invalid and not used again until ringover:set-api-key',
       );
     } else {
-      summary.errors.push({ code: 'ringover_unavailable', message: error instanceof Error ? error.message : String(error) });
+      summary.errors.push({
+        code: 'ringover_unavailable',
+        message: error instanceof Error ? error.message : String(error),
+      });
       log.warn({ err: error }, 'ringover api: backfill stopped');
     }
   }
@@ -177,9 +201,10 @@ async function ingestPage(
   const ingestNext = async () => {
     for (let view = queue.shift(); view; view = queue.shift()) {
       try {
-        const { rows } = await deps.service.query('select status from app_hidden.ingest_ringover_delivery($1, $2, $3, $4, $5, $6, $7, $8)', [
-          tenantId, view.callId, view.event, 1, null, view.facts, view.raw, { source: 'ringover-api', url: pageUrl },
-        ]);
+        const { rows } = await deps.service.query(
+          'select status from app_hidden.ingest_ringover_delivery($1, $2, $3, $4, $5, $6, $7, $8)',
+          [tenantId, view.callId, view.event, 1, null, view.facts, view.raw, { source: 'ringover-api', url: pageUrl }],
+        );
         if (rows[0]?.status === 'accepted') {
           summary.accepted += 1;
           announced = true;
@@ -187,7 +212,11 @@ async function ingestPage(
           summary.duplicate += 1;
         }
       } catch (error) {
-        summary.errors.push({ code: 'ingest_failed', call_id: view.callId, message: error instanceof Error ? error.message : String(error) });
+        summary.errors.push({
+          code: 'ingest_failed',
+          call_id: view.callId,
+          message: error instanceof Error ? error.message : String(error),
+        });
       }
     }
   };

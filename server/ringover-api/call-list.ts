@@ -24,7 +24,8 @@ const id = z.union([z.string(), z.number()]).transform((v, ctx) => {
   }
   return s;
 });
-const text = (max: number) => z.union([z.string(), z.number()]).transform((v) => cap(clean(String(v)), max) || undefined);
+const text = (max: number) =>
+  z.union([z.string(), z.number()]).transform((v) => cap(clean(String(v)), max) || undefined);
 
 const MIN_TIME = Date.UTC(2000, 0, 1);
 const MAX_TIME = Date.UTC(2100, 0, 1);
@@ -33,9 +34,10 @@ const time = z.union([z.string(), z.number()]).transform((v, ctx) => {
   const s = typeof v === 'string' ? clean(v) : '';
   if (v === 0 || s === '' || s === '0') return undefined;
   // An ISO time without an offset is UTC, whatever the host's time zone.
-  const ms = typeof v === 'number' || /^\d+(\.\d+)?$/.test(s)
-    ? Math.round(Number(v) * 1000)
-    : Date.parse(/T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(s) ? `${s}Z` : s);
+  const ms =
+    typeof v === 'number' || /^\d+(\.\d+)?$/.test(s)
+      ? Math.round(Number(v) * 1000)
+      : Date.parse(/T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(s) ? `${s}Z` : s);
   if (Number.isFinite(ms) && ms >= MIN_TIME && ms < MAX_TIME) return new Date(ms).toISOString();
   ctx.addIssue({ code: 'custom', message: 'must be an ISO time' });
   return z.NEVER;
@@ -61,7 +63,9 @@ const direction = z.string().transform((v, ctx) => {
   ctx.addIssue({ code: 'custom', message: 'must be in or out' });
   return z.NEVER;
 });
-const truthy = z.union([z.boolean(), z.number(), z.string()]).transform((v) => v === true || v === 1 || v === '1' || v === 'true');
+const truthy = z
+  .union([z.boolean(), z.number(), z.string()])
+  .transform((v) => v === true || v === 1 || v === '1' || v === 'true');
 
 const callItem = z.looseObject({
   call_id: id,
@@ -106,7 +110,8 @@ export type ApiCall =
 
 /** Keeps only what the item actually says: no undefined, null, "" or {}. */
 function said<T extends object>(values: { [K in keyof T]: T[K] | null | undefined }): T {
-  const given = (v: unknown) => v !== undefined && v !== null && v !== '' && !(typeof v === 'object' && Object.keys(v).length === 0);
+  const given = (v: unknown) =>
+    v !== undefined && v !== null && v !== '' && !(typeof v === 'object' && Object.keys(v).length === 0);
   return Object.fromEntries(Object.entries(values).filter(([, v]) => given(v))) as T;
 }
 
@@ -118,7 +123,8 @@ function said<T extends object>(values: { [K in keyof T]: T[K] | null | undefine
 function answeredAt(c: z.output<typeof callItem>): string | undefined {
   if (c.last_state?.toUpperCase() !== 'ANSWERED') return undefined;
   if (c.answered_time) return c.answered_time;
-  if (c.end_time && typeof c.incall_duration === 'number') return new Date(Date.parse(c.end_time) - c.incall_duration * 1000).toISOString();
+  if (c.end_time && typeof c.incall_duration === 'number')
+    return new Date(Date.parse(c.end_time) - c.incall_duration * 1000).toISOString();
   return c.start_time ?? undefined;
 }
 

@@ -21,7 +21,12 @@ export interface RetryPolicy {
   maxDelayMs: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, rateLimitedAttempts: 10, baseDelayMs: 1000, maxDelayMs: 30_000 };
+export const DEFAULT_RETRY: RetryPolicy = {
+  attempts: 5,
+  rateLimitedAttempts: 10,
+  baseDelayMs: 1000,
+  maxDelayMs: 30_000,
+};
 
 export interface RingoverApiClientOptions {
   baseUrl: string;
@@ -108,7 +113,10 @@ export class RingoverApiClient {
       } else if (answer.status === null || answer.status >= 500) {
         failures += 1;
         if (failures >= this.retry.attempts) {
-          throw new RingoverApiError(`Ringover could not be read after ${failures} attempts: ${describe(answer)}`, answer.status);
+          throw new RingoverApiError(
+            `Ringover could not be read after ${failures} attempts: ${describe(answer)}`,
+            answer.status,
+          );
         }
         waitMs = this.backoff(failures);
       } else {
@@ -124,7 +132,9 @@ export class RingoverApiClient {
   }
 
   /** One request through the key's rate limiter; a network failure is status null. */
-  private async send(url: URL): Promise<{ status: number | null; text: string; retryAfter: string | null; error?: string }> {
+  private async send(
+    url: URL,
+  ): Promise<{ status: number | null; text: string; retryAfter: string | null; error?: string }> {
     const release = await this.limiter.acquire();
     try {
       const response = await fetch(url, {
@@ -134,7 +144,12 @@ export class RingoverApiClient {
       const text = await response.text();
       return { status: response.status, text, retryAfter: response.headers.get('retry-after') };
     } catch (error) {
-      return { status: null, text: '', retryAfter: null, error: error instanceof Error ? error.message : String(error) };
+      return {
+        status: null,
+        text: '',
+        retryAfter: null,
+        error: error instanceof Error ? error.message : String(error),
+      };
     } finally {
       release();
     }

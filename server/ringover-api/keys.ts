@@ -17,7 +17,9 @@ export interface ApiKeyState {
 }
 
 export async function loadApiKey(service: pg.Pool, tenantId: string): Promise<ApiKey | null> {
-  const { rows } = await service.query('select api_key, version, status from app_hidden.ringover_api_key($1)', [tenantId]);
+  const { rows } = await service.query('select api_key, version, status from app_hidden.ringover_api_key($1)', [
+    tenantId,
+  ]);
   const row = rows[0];
   return row ? { apiKey: row.api_key, version: row.version, status: row.status } : null;
 }

@@ -13,14 +13,17 @@ import { ConnectionStep, lambda, type Step } from 'postgraphile/grafast';
 // graphql ships CommonJS and ES module builds, and their classes do not recognise each other's
 // objects; PostGraphile runs on the CommonJS one, so these rules are loaded through require too.
 const require = createRequire(import.meta.url);
-const { maxAliasesRule } = require('@escape.tech/graphql-armor-max-aliases') as typeof import('@escape.tech/graphql-armor-max-aliases');
-const { maxDepthRule } = require('@escape.tech/graphql-armor-max-depth') as typeof import('@escape.tech/graphql-armor-max-depth');
+const { maxAliasesRule } =
+  require('@escape.tech/graphql-armor-max-aliases') as typeof import('@escape.tech/graphql-armor-max-aliases');
+const { maxDepthRule } =
+  require('@escape.tech/graphql-armor-max-depth') as typeof import('@escape.tech/graphql-armor-max-depth');
 const { NoSchemaIntrospectionCustomRule } = require('graphql') as typeof import('graphql');
 
 export const MAX_PAGE_SIZE = 100;
 const MAX_ALIASES = 30;
 
-const clampPage = (n: number | null | undefined): number | null | undefined => (typeof n === 'number' && n > MAX_PAGE_SIZE ? MAX_PAGE_SIZE : n);
+const clampPage = (n: number | null | undefined): number | null | undefined =>
+  typeof n === 'number' && n > MAX_PAGE_SIZE ? MAX_PAGE_SIZE : n;
 
 /** Lowers `first`/`last` to MAX_PAGE_SIZE, and reads MAX_PAGE_SIZE when a connection is asked for without either. */
 export const PageSizeLimitPlugin: GraphileConfig.Plugin = {
@@ -38,14 +41,25 @@ export const PageSizeLimitPlugin: GraphileConfig.Plugin = {
           ...field,
           plan(...planArgs: Parameters<typeof plan>) {
             const $result = plan(...planArgs) as Step;
-            const [, fieldArgs, info] = planArgs as unknown as [unknown, { getRaw(name: string): Step }, { field: { args: ReadonlyArray<{ name: string }> } }];
+            const [, fieldArgs, info] = planArgs as unknown as [
+              unknown,
+              { getRaw(name: string): Step },
+              { field: { args: ReadonlyArray<{ name: string }> } },
+            ];
             const has = (name: string) => info.field.args.some((arg) => arg.name === name);
             const target = $result as unknown as { setFirst?(s: Step): void; setLast?(s: Step): void };
-            if (!has('first') || !($result instanceof ConnectionStep || typeof target.setFirst === 'function')) return $result;
+            if (!has('first') || !($result instanceof ConnectionStep || typeof target.setFirst === 'function'))
+              return $result;
             const $first = fieldArgs.getRaw('first') as Step<number | null | undefined>;
             if (has('last')) {
               const $last = fieldArgs.getRaw('last') as Step<number | null | undefined>;
-              target.setFirst!(lambda([$first, $last], ([first, last]) => clampPage(first) ?? (last != null ? null : MAX_PAGE_SIZE), true));
+              target.setFirst!(
+                lambda(
+                  [$first, $last],
+                  ([first, last]) => clampPage(first) ?? (last != null ? null : MAX_PAGE_SIZE),
+                  true,
+                ),
+              );
               target.setLast!(lambda($last, (last) => clampPage(last) ?? null, true));
             } else {
               target.setFirst!(lambda($first, (first) => clampPage(first) ?? MAX_PAGE_SIZE, true));

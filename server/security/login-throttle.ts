@@ -19,16 +19,33 @@ export class LoginThrottle {
 
   constructor(pool: pg.Pool, settings: LoginThrottleSettings) {
     const durationSec = settings.LOGIN_FAILURE_WINDOW_SEC;
-    this.accounts = new SharedLimit(pool, { name: 'login-account', points: settings.LOGIN_MAX_FAILURES_PER_ACCOUNT, durationSec });
-    this.addresses = new SharedLimit(pool, { name: 'login-address', points: settings.LOGIN_MAX_FAILURES_PER_ADDRESS, durationSec });
+    this.accounts = new SharedLimit(pool, {
+      name: 'login-account',
+      points: settings.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+      durationSec,
+    });
+    this.addresses = new SharedLimit(pool, {
+      name: 'login-address',
+      points: settings.LOGIN_MAX_FAILURES_PER_ADDRESS,
+      durationSec,
+    });
   }
 
   /** Throws a 429 HttpError (with Retry-After) when the account or the address is throttled. */
   async before(email: string, address: string | undefined): Promise<void> {
-    const [account, from] = await Promise.all([this.accounts.check(accountKey(email)), this.addresses.check(address ?? 'unknown')]);
+    const [account, from] = await Promise.all([
+      this.accounts.check(accountKey(email)),
+      this.addresses.check(address ?? 'unknown'),
+    ]);
     const wait = Math.max(account ?? 0, from ?? 0);
     if (wait > 0) {
-      throw new HttpError(429, 'too_many_attempts', 'Too many failed logins; retry later.', { retry_after_seconds: wait }, { 'Retry-After': String(wait) });
+      throw new HttpError(
+        429,
+        'too_many_attempts',
+        'Too many failed logins; retry later.',
+        { retry_after_seconds: wait },
+        { 'Retry-After': String(wait) },
+      );
     }
   }
 

@@ -30,7 +30,10 @@ export class SharedLimit {
   private readonly insurance: RateLimiterMemory;
   private readonly blockedUntil = new Map<string, number>();
   /** Points waiting for the next write of their key. */
-  private readonly batches = new Map<string, Array<{ resolve(wait: number | null): void; reject(error: unknown): void }>>();
+  private readonly batches = new Map<
+    string,
+    Array<{ resolve(wait: number | null): void; reject(error: unknown): void }>
+  >();
 
   constructor(pool: pg.Pool, opts: SharedLimitOptions) {
     this.points = opts.points;

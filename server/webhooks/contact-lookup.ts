@@ -34,11 +34,17 @@ export async function lookUpContact(
   const raw = question.direction === 'outbound' ? question.to_number_raw : question.from_number_raw;
   const phone = normalizePhone(raw, tenant.region as CountryCode);
   if (phone.kind !== 'e164') return null;
-  const { rows } = await pool.query<Match>('select * from app_hidden.ringover_contact_lookup($1, $2)', [tenant.id, phone.e164]);
+  const { rows } = await pool.query<Match>('select * from app_hidden.ringover_contact_lookup($1, $2)', [
+    tenant.id,
+    phone.e164,
+  ]);
   const m = rows[0];
   if (!m) return null;
-  const caseWord = m.language === 'en' ? 'Case' : m.language === 'nl' ? 'Dossier' : m.language === 'de' ? 'Akte' : 'Dossier';
-  const activeCase = m.case_reference ? [`${caseWord} ${m.case_reference}`, m.case_title].filter(Boolean).join(' · ') : null;
+  const caseWord =
+    m.language === 'en' ? 'Case' : m.language === 'nl' ? 'Dossier' : m.language === 'de' ? 'Akte' : 'Dossier';
+  const activeCase = m.case_reference
+    ? [`${caseWord} ${m.case_reference}`, m.case_title].filter(Boolean).join(' · ')
+    : null;
   const base = publicUrl.replace(/\/+$/, '');
   return {
     uuid: m.contact_id,

@@ -17,7 +17,10 @@ const INTEGER_LITERAL = /^-?\d+$/;
  */
 export function parseJsonLosslessly(text: string): unknown {
   return parseWith(text, (_key, value, context) =>
-    typeof value === 'number' && !Number.isSafeInteger(value) && context?.source !== undefined && INTEGER_LITERAL.test(context.source)
+    typeof value === 'number' &&
+    !Number.isSafeInteger(value) &&
+    context?.source !== undefined &&
+    INTEGER_LITERAL.test(context.source)
       ? context.source
       : value,
   );
@@ -58,7 +61,9 @@ export function sameJson(a: unknown, b: unknown): boolean {
     const keysB = Object.keys(b);
     return (
       keysA.length === keysB.length &&
-      keysA.every((k) => Object.hasOwn(b, k) && sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
+      keysA.every(
+        (k) => Object.hasOwn(b, k) && sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]),
+      )
     );
   }
   return a === b;

@@ -36,10 +36,14 @@ export class PreVerificationLimits {
       const address = req.ip ?? req.socket.remoteAddress ?? 'unknown';
       const tenantKey = tenantKeyOf(req.path);
       const signatureKey = `${address} ${tenantKey}`;
-      const wait = this.badSignatures.blockedFor(signatureKey) ?? (this.trusted.has(tenantKey) ? null : this.unknownTenants.blockedFor(address));
+      const wait =
+        this.badSignatures.blockedFor(signatureKey) ??
+        (this.trusted.has(tenantKey) ? null : this.unknownTenants.blockedFor(address));
       if (wait !== null) {
         res.setHeader('retry-after', String(wait));
-        sendError(res, 429, 'too_many_failures', 'Too many failed webhook deliveries from this address; retry later.', { retry_after_seconds: wait });
+        sendError(res, 429, 'too_many_failures', 'Too many failed webhook deliveries from this address; retry later.', {
+          retry_after_seconds: wait,
+        });
         return;
       }
       // The outcome is counted as the answer is written, and the answer waits for the count: the
@@ -48,7 +52,11 @@ export class PreVerificationLimits {
       res.json = (body: unknown) => {
         const error = typeof body === 'object' && body !== null && 'error' in body;
         const failure =
-          res.statusCode === 401 ? this.badSignatures.consume(signatureKey) : res.statusCode === 404 && error ? this.unknownTenants.consume(address) : null;
+          res.statusCode === 401
+            ? this.badSignatures.consume(signatureKey)
+            : res.statusCode === 404 && error
+              ? this.unknownTenants.consume(address)
+              : null;
         if (!failure) {
           if (res.statusCode < 300) this.trust(tenantKey);
           return json(body);

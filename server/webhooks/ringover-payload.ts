@@ -10,7 +10,13 @@
 // since PostgreSQL's jsonb refuses both.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { ANNOTATION_EVENTS, type AnnotationEvent, type CallEvent, type CallFacts, type ParsedDelivery } from './delivery.ts';
+import {
+  ANNOTATION_EVENTS,
+  type AnnotationEvent,
+  type CallEvent,
+  type CallFacts,
+  type ParsedDelivery,
+} from './delivery.ts';
 
 export type PayloadIssue = { path: string; message: string };
 export type PayloadResult = { ok: true; delivery: ParsedDelivery } | { ok: false; issues: PayloadIssue[] };
@@ -18,11 +24,15 @@ export type PayloadResult = { ok: true; delivery: ParsedDelivery } | { ok: false
 const clean = (s: string) => s.replaceAll('\u0000', '').toWellFormed().trim();
 // Cutting may split a surrogate pair; toWellFormed mends the cut.
 const cap = (s: string, max: number) => (s.length <= max ? s : s.slice(0, max).toWellFormed());
-const scalarText = (v: unknown) => (typeof v === 'string' ? clean(v) : typeof v === 'number' && Number.isFinite(v) ? String(v) : undefined);
+const scalarText = (v: unknown) =>
+  typeof v === 'string' ? clean(v) : typeof v === 'number' && Number.isFinite(v) ? String(v) : undefined;
 
 /** A field read by `read`, which returns undefined for anything it cannot read: the field is then dropped. */
 const lenient = <T>(read: (value: unknown) => T | undefined) =>
-  z.unknown().transform((v) => (v === null || v === undefined ? undefined : read(v))).optional();
+  z
+    .unknown()
+    .transform((v) => (v === null || v === undefined ? undefined : read(v)))
+    .optional();
 
 /** Descriptive text (names, numbers as written, reasons): capped rather than refused. */
 const readText = (max: number) => (v: unknown) => {
@@ -68,7 +78,12 @@ function isoMilliseconds(s: string): number {
   if (date.getUTCMonth() !== Number(month) - 1 || date.getUTCDate() !== Number(day)) return NaN;
   if (!time) return date.getTime();
   // Without an offset Date.parse would read the server's local time: read UTC, whatever the host's TZ.
-  const offset = !zone || zone.toUpperCase() === 'Z' ? 'Z' : zone.length === 3 ? `${zone}:00` : `${zone.slice(0, 3)}:${zone.slice(-2)}`;
+  const offset =
+    !zone || zone.toUpperCase() === 'Z'
+      ? 'Z'
+      : zone.length === 3
+        ? `${zone}:00`
+        : `${zone.slice(0, 3)}:${zone.slice(-2)}`;
   return Date.parse(`${year}-${month}-${day}T${time}${offset}`);
 }
 
@@ -114,12 +129,23 @@ const readUrl = (v: unknown) => {
 };
 const url = lenient(readUrl);
 
-const DIRECTIONS: Record<string, 'inbound' | 'outbound'> = { inbound: 'inbound', in: 'inbound', outbound: 'outbound', out: 'outbound' };
+const DIRECTIONS: Record<string, 'inbound' | 'outbound'> = {
+  inbound: 'inbound',
+  in: 'inbound',
+  outbound: 'outbound',
+  out: 'outbound',
+};
 const direction = lenient((v) => (typeof v === 'string' ? DIRECTIONS[clean(v).toLowerCase()] : undefined));
 
 const BOOLEANS: Record<string, boolean> = { true: true, '1': true, false: false, '0': false };
 /** true/false, 1/0, "1"/"0", "true"/"false" (PHP-style fields). */
-const flag = lenient((v) => (typeof v === 'boolean' ? v : typeof v === 'number' || typeof v === 'string' ? BOOLEANS[clean(String(v)).toLowerCase()] : undefined));
+const flag = lenient((v) =>
+  typeof v === 'boolean'
+    ? v
+    : typeof v === 'number' || typeof v === 'string'
+      ? BOOLEANS[clean(String(v)).toLowerCase()]
+      : undefined,
+);
 
 const attempt = lenient((v) => {
   const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(clean(v)) ? Number(clean(v)) : NaN;
@@ -128,11 +154,14 @@ const attempt = lenient((v) => {
 
 /** A nested object; PHP encodes an empty one as [], and anything that is not an object is dropped. */
 const nested = <T extends z.ZodType>(schema: T) =>
-  z.unknown().transform((v) => {
-    if (v === null || typeof v !== 'object' || Array.isArray(v)) return undefined;
-    const parsed = schema.safeParse(v);
-    return parsed.success ? (parsed.data as z.output<T>) : undefined;
-  }).optional();
+  z
+    .unknown()
+    .transform((v) => {
+      if (v === null || typeof v !== 'object' || Array.isArray(v)) return undefined;
+      const parsed = schema.safeParse(v);
+      return parsed.success ? (parsed.data as z.output<T>) : undefined;
+    })
+    .optional();
 
 const callData = z.looseObject(
   {
@@ -155,7 +184,9 @@ const callData = z.looseObject(
     is_internal: flag,
     user_id: optionalId,
     user: nested(z.looseObject({ user_id: optionalId, firstname: text(256), lastname: text(256), email: text(256) })),
-    ivr: nested(z.looseObject({ name: text(256), number: text(64), scenario: nested(z.looseObject({ name: text(256) })) })),
+    ivr: nested(
+      z.looseObject({ name: text(256), number: text(64), scenario: nested(z.looseObject({ name: text(256) })) }),
+    ),
     ivr_data: nested(z.looseObject({ number: text(64), scenario_name: text(256), ivr_name: text(256) })),
     reason: text(128),
     answering_machine_detection: text(64),
@@ -163,11 +194,25 @@ const callData = z.looseObject(
   expecting('an object'),
 );
 const recordData = z.looseObject(
-  { call_id: callId, channel_id: optionalId, record_link: url, private_record_link: url, record_duration: duration, is_internal: flag },
+  {
+    call_id: callId,
+    channel_id: optionalId,
+    record_link: url,
+    private_record_link: url,
+    record_duration: duration,
+    is_internal: flag,
+  },
   expecting('an object'),
 );
 const voicemailData = z.looseObject(
-  { call_id: callId, channel_id: optionalId, voicemail_link: url, private_voicemail_link: url, voicemail_duration: duration, is_internal: flag },
+  {
+    call_id: callId,
+    channel_id: optionalId,
+    voicemail_link: url,
+    private_voicemail_link: url,
+    voicemail_duration: duration,
+    is_internal: flag,
+  },
   expecting('an object'),
 );
 
@@ -175,23 +220,39 @@ const TAG_NAME = readText(100);
 /** Tags as Ringover sends them ([{tag_id, name, color}]) or bare names; at most 50, in the order given. */
 const tags = lenient((v) => {
   if (!Array.isArray(v)) return undefined;
-  const names = v.map((t) => TAG_NAME(t !== null && typeof t === 'object' ? (t as { name?: unknown }).name : t)).filter((n) => n !== undefined);
+  const names = v
+    .map((t) => TAG_NAME(t !== null && typeof t === 'object' ? (t as { name?: unknown }).name : t))
+    .filter((n) => n !== undefined);
   return [...new Set(names)].slice(0, 50);
 });
 /** The comment as text, or several comments ({comment|content|text}) one per line; null clears it. */
-const comments = z.unknown().transform((v) => {
-  if (v === null) return '';
-  const items = Array.isArray(v) ? v : [v];
-  const lines = items
-    .map((c) => readText(4000)(c !== null && typeof c === 'object' ? ((c as Record<string, unknown>).comment ?? (c as Record<string, unknown>).content ?? (c as Record<string, unknown>).text) : c))
-    .filter((c) => c !== undefined);
-  return v === undefined ? undefined : cap(lines.join('\n'), 4000);
-}).optional();
+const comments = z
+  .unknown()
+  .transform((v) => {
+    if (v === null) return '';
+    const items = Array.isArray(v) ? v : [v];
+    const lines = items
+      .map((c) =>
+        readText(4000)(
+          c !== null && typeof c === 'object'
+            ? ((c as Record<string, unknown>).comment ??
+                (c as Record<string, unknown>).content ??
+                (c as Record<string, unknown>).text)
+            : c,
+        ),
+      )
+      .filter((c) => c !== undefined);
+    return v === undefined ? undefined : cap(lines.join('\n'), 4000);
+  })
+  .optional();
 const annotationData = z.looseObject({ call_id: callId, tags, comments, is_internal: flag }, expecting('an object'));
 
 /** What an ignored call/aftercall event must still have: its call. */
 const anyCallData = z.looseObject({ call_id: callId, is_internal: flag }, expecting('an object'));
-const contactData = z.looseObject({ call_id: optionalId, direction, from_number: text(64), to_number: text(64) }, expecting('an object'));
+const contactData = z.looseObject(
+  { call_id: optionalId, direction, from_number: text(64), to_number: text(64) },
+  expecting('an object'),
+);
 
 const name = z.union([z.string(), z.number()], expecting('a non-empty name')).transform((v, ctx) => {
   const s = cap(clean(String(v)), 100);
@@ -220,7 +281,13 @@ const compact = z.looseObject({
   ended_at: time,
 });
 
-const CALL_RESOURCE_EVENTS: readonly string[] = ['ringing', 'answered', 'hangup', 'missed', 'voicemail'] satisfies CallEvent[];
+const CALL_RESOURCE_EVENTS: readonly string[] = [
+  'ringing',
+  'answered',
+  'hangup',
+  'missed',
+  'voicemail',
+] satisfies CallEvent[];
 const COMPACT_EVENTS: Record<string, CallEvent> = {
   'call.answered': 'answered',
   'call.missed': 'missed',
@@ -232,14 +299,20 @@ const INTERNAL_CALL = 'internal call';
 function failure(error: z.ZodError, prefix?: string): PayloadResult {
   return {
     ok: false,
-    issues: error.issues.map((i) => ({ path: [prefix, ...i.path.map(String)].filter(Boolean).join('.'), message: i.message })),
+    issues: error.issues.map((i) => ({
+      path: [prefix, ...i.path.map(String)].filter(Boolean).join('.'),
+      message: i.message,
+    })),
   };
 }
 
 /** Keeps only what the delivery actually says: no undefined, null, "" or {} (arrays are kept, even empty). */
 function facts<T extends object>(values: { [K in keyof T]: T[K] | null | undefined }): T {
   const said = (v: unknown) =>
-    v !== undefined && v !== null && v !== '' && !(typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 0);
+    v !== undefined &&
+    v !== null &&
+    v !== '' &&
+    !(typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 0);
   return Object.fromEntries(Object.entries(values).filter(([, v]) => said(v))) as T;
 }
 
@@ -269,7 +342,11 @@ function parseEnvelope(body: object): PayloadResult {
     const d = data.data;
     return {
       ok: true,
-      delivery: { kind: 'contact', callId: d.call_id ?? null, ...facts({ direction: d.direction, from_number_raw: d.from_number, to_number_raw: d.to_number }) },
+      delivery: {
+        kind: 'contact',
+        callId: d.call_id ?? null,
+        ...facts({ direction: d.direction, from_number_raw: d.from_number, to_number_raw: d.to_number }),
+      },
     };
   }
 
@@ -280,7 +357,11 @@ function parseEnvelope(body: object): PayloadResult {
     if (d.is_internal) return ignored(d.call_id, INTERNAL_CALL);
     const ivr = d.ivr
       ? { number: d.ivr.number, scenario_name: d.ivr.scenario?.name, ivr_name: d.ivr.name }
-      : d.ivr_data && { number: d.ivr_data.number, scenario_name: d.ivr_data.scenario_name, ivr_name: d.ivr_data.ivr_name };
+      : d.ivr_data && {
+          number: d.ivr_data.number,
+          scenario_name: d.ivr_data.scenario_name,
+          ivr_name: d.ivr_data.ivr_name,
+        };
     return {
       ok: true,
       delivery: {
@@ -321,8 +402,16 @@ function parseEnvelope(body: object): PayloadResult {
     const d = data.data;
     if (d.is_internal) return ignored(d.call_id, INTERNAL_CALL);
     const link = d.record_link ?? d.private_record_link;
-    if (!link) return { ok: false, issues: [{ path: 'data.record_link', message: 'is required: record_available must give the recording link' }] };
-    const f = facts<CallFacts>({ recording_url: link, recording_duration_seconds: d.record_duration, channel_id: d.channel_id });
+    if (!link)
+      return {
+        ok: false,
+        issues: [{ path: 'data.record_link', message: 'is required: record_available must give the recording link' }],
+      };
+    const f = facts<CallFacts>({
+      recording_url: link,
+      recording_duration_seconds: d.record_duration,
+      channel_id: d.channel_id,
+    });
     return { ok: true, delivery: { kind: 'call', callId: d.call_id, event, ...common, facts: f } };
   }
   if (resource === 'aftercall' && event === 'voicemail_available') {
@@ -331,8 +420,18 @@ function parseEnvelope(body: object): PayloadResult {
     const d = data.data;
     if (d.is_internal) return ignored(d.call_id, INTERNAL_CALL);
     const link = d.voicemail_link ?? d.private_voicemail_link;
-    if (!link) return { ok: false, issues: [{ path: 'data.voicemail_link', message: 'is required: voicemail_available must give the voicemail link' }] };
-    const f = facts<CallFacts>({ voicemail_url: link, recording_duration_seconds: d.voicemail_duration, channel_id: d.channel_id });
+    if (!link)
+      return {
+        ok: false,
+        issues: [
+          { path: 'data.voicemail_link', message: 'is required: voicemail_available must give the voicemail link' },
+        ],
+      };
+    const f = facts<CallFacts>({
+      voicemail_url: link,
+      recording_duration_seconds: d.voicemail_duration,
+      channel_id: d.channel_id,
+    });
     return { ok: true, delivery: { kind: 'call', callId: d.call_id, event, ...common, facts: f } };
   }
   if (resource === 'aftercall' && (ANNOTATION_EVENTS as readonly string[]).includes(event)) {
@@ -347,7 +446,13 @@ function parseEnvelope(body: object): PayloadResult {
     if (Object.keys(said).length === 0) return ignored(d.call_id, `aftercall/${event} gives no tags or comments`);
     return {
       ok: true,
-      delivery: { kind: 'call', callId: d.call_id, event: `${event as AnnotationEvent}:${digest([common.sentAt, said])}`, ...common, facts: said },
+      delivery: {
+        kind: 'call',
+        callId: d.call_id,
+        event: `${event as AnnotationEvent}:${digest([common.sentAt, said])}`,
+        ...common,
+        facts: said,
+      },
     };
   }
 
@@ -367,7 +472,11 @@ function parseCompact(body: object): PayloadResult {
   if (!parsed.success) return failure(parsed.error);
   const c = parsed.data;
   const event = COMPACT_EVENTS[c.event];
-  if (!event) return { ok: true, delivery: { kind: 'ignored', reason: `${c.event} is not acted on`, callId: c.call_id, event: c.event } };
+  if (!event)
+    return {
+      ok: true,
+      delivery: { kind: 'ignored', reason: `${c.event} is not acted on`, callId: c.call_id, event: c.event },
+    };
   return {
     ok: true,
     delivery: {

@@ -41,7 +41,11 @@ export function ringoverWebhookRouter(deps: Dependencies): Router {
     const param = req.params.tenant;
     const key = typeof param === 'string' ? param : await deps.tenants.soleTenantKey();
     if (!key) {
-      throw new HttpError(404, 'tenant_required', `Several tenants exist: post to ${deps.publicUrl()}${BASE_PATH}/<tenant slug or id>.`);
+      throw new HttpError(
+        404,
+        'tenant_required',
+        `Several tenants exist: post to ${deps.publicUrl()}${BASE_PATH}/<tenant slug or id>.`,
+      );
     }
     const tenant = await deps.tenants.find(key);
     if (!tenant) throw new HttpError(404, 'unknown_tenant', `No tenant is known as "${key}".`);
@@ -113,9 +117,19 @@ function asksForContact(rawBody: Buffer): boolean {
 async function handleContactLookup(req: WebhookRequest, res: Response, deps: Dependencies): Promise<void> {
   const { tenant, rawBody } = await verifySignature(req, deps, 'contact');
   const parsed = parseRingoverDelivery(parseBody(rawBody).json);
-  if (!parsed.ok) throw new HttpError(422, 'invalid_payload', 'The request does not match Ringover\'s Contact Call format.', parsed.issues);
+  if (!parsed.ok)
+    throw new HttpError(
+      422,
+      'invalid_payload',
+      "The request does not match Ringover's Contact Call format.",
+      parsed.issues,
+    );
   if (parsed.delivery.kind !== 'contact') {
-    throw new HttpError(422, 'invalid_payload', 'This URL answers Contact Call lookups (event "contact"); post call events to the webhook URL.');
+    throw new HttpError(
+      422,
+      'invalid_payload',
+      'This URL answers Contact Call lookups (event "contact"); post call events to the webhook URL.',
+    );
   }
   answerContact(res, await lookUpContact(deps.pool, tenant, parsed.delivery, deps.publicUrl()));
 }
@@ -128,7 +142,12 @@ async function handleDelivery(req: WebhookRequest, res: Response, deps: Dependen
   const { text, json } = parseBody(rawBody);
   const parsed = parseRingoverDelivery(json);
   if (!parsed.ok) {
-    throw new HttpError(422, 'invalid_payload', 'The delivery does not match a Ringover webhook format.', parsed.issues);
+    throw new HttpError(
+      422,
+      'invalid_payload',
+      'The delivery does not match a Ringover webhook format.',
+      parsed.issues,
+    );
   }
   const delivery = parsed.delivery;
   if (delivery.kind === 'contact') {
@@ -160,14 +179,33 @@ async function handleDelivery(req: WebhookRequest, res: Response, deps: Dependen
       text,
       headers,
     ]);
-    deps.logger.info({ request_id: req.id, tenant_id: tenant.id, event: delivery.event, call_id: delivery.callId, outcome: 'ignored', reason: delivery.reason }, 'webhook ignored');
+    deps.logger.info(
+      {
+        request_id: req.id,
+        tenant_id: tenant.id,
+        event: delivery.event,
+        call_id: delivery.callId,
+        outcome: 'ignored',
+        reason: delivery.reason,
+      },
+      'webhook ignored',
+    );
     res.status(200).json({ status: 'ignored', reason: delivery.reason });
     return;
   }
 
   const { rows } = await deps.pool.query(
     'select * from app_hidden.ingest_ringover_delivery($1, $2, $3, $4, $5, $6, $7, $8)',
-    [tenant.id, delivery.callId, delivery.event, delivery.attempt, delivery.sentAt, databaseFacts(delivery.facts, tenant.region), text, headers],
+    [
+      tenant.id,
+      delivery.callId,
+      delivery.event,
+      delivery.attempt,
+      delivery.sentAt,
+      databaseFacts(delivery.facts, tenant.region),
+      text,
+      headers,
+    ],
   );
   const result = rows[0];
   if (result.status === 'accepted') deps.liveWaker.wake(tenant.id);
@@ -205,6 +243,6 @@ function signatureMessage(reason: SignatureFailure): string {
     case 'payload_mismatch':
       return 'The signature token was issued for another body: its payload claim is not this delivery.';
     default:
-      return 'The signature does not match this tenant\'s key.';
+      return "The signature does not match this tenant's key.";
   }
 }

@@ -20,7 +20,8 @@ import { SignJWT, jwtVerify, errors } from 'jose';
 import { parseJsonExactly, sameJson } from './lossless-json.ts';
 
 export type SignatureFailure = 'missing' | 'invalid' | 'expired' | 'malformed' | 'payload_mismatch';
-export type SignatureResult = { ok: true; scheme: 'hmac' | 'jwt'; secretIndex: number } | { ok: false; reason: SignatureFailure };
+export type SignatureResult =
+  { ok: true; scheme: 'hmac' | 'jwt'; secretIndex: number } | { ok: false; reason: SignatureFailure };
 export interface SignatureHeaders {
   /** X-Ringover-Signature */
   hmac?: string;
@@ -38,7 +39,11 @@ export function signHmac(secret: string, rawBody: Buffer | string): string {
   return createHmac('sha256', secret).update(rawBody).digest('hex');
 }
 
-export async function signJwt(secret: string, claims: Record<string, unknown> = {}, opts: { expiresInSeconds?: number } = {}): Promise<string> {
+export async function signJwt(
+  secret: string,
+  claims: Record<string, unknown> = {},
+  opts: { expiresInSeconds?: number } = {},
+): Promise<string> {
   const jwt = new SignJWT(claims).setProtectedHeader({ alg: 'HS512', typ: 'JWT' }).setIssuedAt();
   if (opts.expiresInSeconds !== undefined) jwt.setExpirationTime(Math.floor(Date.now() / 1000) + opts.expiresInSeconds);
   return jwt.sign(key(secret));
@@ -56,7 +61,10 @@ export function signRingoverJwt(secret: string, url: string, rawBody: string): s
 }
 
 function verifyHmac(header: string, rawBody: Buffer, secrets: string[]): SignatureResult {
-  const given = header.trim().toLowerCase().replace(/^sha256=/, '');
+  const given = header
+    .trim()
+    .toLowerCase()
+    .replace(/^sha256=/, '');
   // Checking the shape first means timingSafeEqual always compares 32 bytes with 32 bytes: it
   // cannot throw on a length mismatch, and only the (public) length is learnt from an early exit.
   if (!HEX_SHA256.test(given)) return { ok: false, reason: 'malformed' };
@@ -83,7 +91,13 @@ function parseExactly(text: string): { ok: true; value: unknown } | { ok: false 
 /** Does the token's `payload` claim (when it has one) say exactly what the body says? */
 function payloadMatches(token: string, rawBody: Buffer): boolean {
   const claims = parseExactly(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'));
-  if (!claims.ok || claims.value === null || typeof claims.value !== 'object' || !Object.hasOwn(claims.value, 'payload')) return true;
+  if (
+    !claims.ok ||
+    claims.value === null ||
+    typeof claims.value !== 'object' ||
+    !Object.hasOwn(claims.value, 'payload')
+  )
+    return true;
   const body = parseExactly(rawBody.toString('utf8'));
   return body.ok && sameJson((claims.value as { payload: unknown }).payload, body.value);
 }
@@ -101,7 +115,12 @@ async function verifyJwt(header: string, rawBody: Buffer, secrets: string[]): Pr
     } catch (error) {
       // jose checks the signature before the claims: JWTExpired means this secret did sign it.
       if (error instanceof errors.JWTExpired) expired = true;
-      else if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid || error instanceof errors.JOSEAlgNotAllowed) malformed = true;
+      else if (
+        error instanceof errors.JWSInvalid ||
+        error instanceof errors.JWTInvalid ||
+        error instanceof errors.JOSEAlgNotAllowed
+      )
+        malformed = true;
       else if (!(error instanceof errors.JOSEError)) throw error;
     }
   }
@@ -110,7 +129,11 @@ async function verifyJwt(header: string, rawBody: Buffer, secrets: string[]): Pr
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
-export async function verifyRingoverSignature(headers: SignatureHeaders, rawBody: Buffer, secrets: string[]): Promise<SignatureResult> {
+export async function verifyRingoverSignature(
+  headers: SignatureHeaders,
+  rawBody: Buffer,
+  secrets: string[],
+): Promise<SignatureResult> {
   const bearer = headers.authorization ? BEARER.exec(headers.authorization.trim())?.[1] : undefined;
   // The same token often comes in both headers: verified once.
   const tokens = [...new Set([headers.jwt?.trim().replace(/^Bearer\s+/i, ''), bearer].filter((t): t is string => !!t))];

@@ -13,7 +13,12 @@ import { permanent } from './errors.ts';
 export type AudioFormat = 'mp3' | 'wav' | 'ogg' | 'flac' | 'm4a' | 'webm';
 
 export const CONTENT_TYPES: Record<AudioFormat, string> = {
-  mp3: 'audio/mpeg', wav: 'audio/wav', ogg: 'audio/ogg', flac: 'audio/flac', m4a: 'audio/mp4', webm: 'audio/webm',
+  mp3: 'audio/mpeg',
+  wav: 'audio/wav',
+  ogg: 'audio/ogg',
+  flac: 'audio/flac',
+  m4a: 'audio/mp4',
+  webm: 'audio/webm',
 };
 
 /** The format of an audio file from its first bytes, or null when it is not audio we know. */
@@ -35,7 +40,11 @@ export async function sniffFile(path: string): Promise<AudioFormat> {
     const head = Buffer.alloc(16);
     const { bytesRead } = await handle.read(head, 0, 16, 0);
     const format = sniffAudio(head.subarray(0, bytesRead));
-    if (!format) throw permanent('invalid_audio', 'the recording is not an audio file in a known format (mp3, wav, ogg, flac, m4a, webm)');
+    if (!format)
+      throw permanent(
+        'invalid_audio',
+        'the recording is not an audio file in a known format (mp3, wav, ogg, flac, m4a, webm)',
+      );
     return format;
   } finally {
     await handle.close();
@@ -52,11 +61,19 @@ export interface AudioPiece {
 }
 
 /** Splits a recording into files of at most `maxBytes`, each a valid file of the same format. */
-export async function splitAudio(path: string, format: AudioFormat, maxBytes: number, dir: string): Promise<AudioPiece[]> {
+export async function splitAudio(
+  path: string,
+  format: AudioFormat,
+  maxBytes: number,
+  dir: string,
+): Promise<AudioPiece[]> {
   const data = await readFile(path);
   const parts = format === 'mp3' ? splitMp3(data, maxBytes) : format === 'wav' ? splitWav(data, maxBytes) : null;
   if (!parts) {
-    throw permanent('recording_too_large', `the recording is ${data.length} bytes, over the transcription provider's ${maxBytes}-byte limit, and ${format} recordings cannot be split (mp3 and wav can)`);
+    throw permanent(
+      'recording_too_large',
+      `the recording is ${data.length} bytes, over the transcription provider's ${maxBytes}-byte limit, and ${format} recordings cannot be split (mp3 and wav can)`,
+    );
   }
   const pieces: AudioPiece[] = [];
   for (const [index, part] of parts.entries()) {
@@ -75,14 +92,18 @@ interface Part {
 
 // MPEG audio frame header: bitrates (kbit/s) by [version][layer][index], sample rates by [version][index].
 const BITRATES: Record<string, number[]> = {
-  'V1L1': [0, 32, 64, 96, 128, 160, 192, 224, 256, 288, 320, 352, 384, 416, 448],
-  'V1L2': [0, 32, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384],
-  'V1L3': [0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320],
-  'V2L1': [0, 32, 48, 56, 64, 80, 96, 112, 128, 144, 160, 176, 192, 224, 256],
-  'V2L2': [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160],
-  'V2L3': [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160],
+  V1L1: [0, 32, 64, 96, 128, 160, 192, 224, 256, 288, 320, 352, 384, 416, 448],
+  V1L2: [0, 32, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384],
+  V1L3: [0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320],
+  V2L1: [0, 32, 48, 56, 64, 80, 96, 112, 128, 144, 160, 176, 192, 224, 256],
+  V2L2: [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160],
+  V2L3: [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160],
 };
-const SAMPLE_RATES: Record<number, number[]> = { 3: [44100, 48000, 32000], 2: [22050, 24000, 16000], 0: [11025, 12000, 8000] };
+const SAMPLE_RATES: Record<number, number[]> = {
+  3: [44100, 48000, 32000],
+  2: [22050, 24000, 16000],
+  0: [11025, 12000, 8000],
+};
 
 export interface Mp3Frame {
   start: number;
@@ -106,9 +127,10 @@ function mp3Frame(data: Buffer, at: number): Mp3Frame | null {
   const bitrate = BITRATES[table]![bitrateIndex]! * 1000;
   const sampleRate = SAMPLE_RATES[versionBits]![rateIndex]!;
   const samples = layer === 1 ? 384 : layer === 2 || versionBits === 3 ? 1152 : 576;
-  const length = layer === 1
-    ? (Math.floor((12 * bitrate) / sampleRate) + padding) * 4
-    : Math.floor(((samples / 8) * bitrate) / sampleRate) + padding;
+  const length =
+    layer === 1
+      ? (Math.floor((12 * bitrate) / sampleRate) + padding) * 4
+      : Math.floor(((samples / 8) * bitrate) / sampleRate) + padding;
   return { start: at, length, samples, sampleRate };
 }
 
@@ -117,7 +139,7 @@ export function mp3Frames(data: Buffer): Mp3Frame[] {
   let at = 0;
   if (data.subarray(0, 3).toString('latin1') === 'ID3' && data.length >= 10) {
     const size = ((data[6]! & 0x7f) << 21) | ((data[7]! & 0x7f) << 14) | ((data[8]! & 0x7f) << 7) | (data[9]! & 0x7f);
-    at = 10 + size + ((data[5]! & 0x10) ? 10 : 0);
+    at = 10 + size + (data[5]! & 0x10 ? 10 : 0);
   }
   const frames: Mp3Frame[] = [];
   while (at < data.length) {
@@ -153,7 +175,11 @@ function splitMp3(data: Buffer, maxBytes: number): Part[] {
   const flush = () => {
     if (group.length === 0) return;
     const duration = group.reduce((sum, f) => sum + f.samples / f.sampleRate, 0);
-    parts.push({ data: Buffer.concat(group.map((f) => data.subarray(f.start, f.start + f.length))), offset: clock, duration });
+    parts.push({
+      data: Buffer.concat(group.map((f) => data.subarray(f.start, f.start + f.length))),
+      offset: clock,
+      duration,
+    });
     clock += duration;
     group = [];
     groupBytes = 0;
@@ -184,10 +210,12 @@ function splitWav(data: Buffer, maxBytes: number): Part[] {
     }
     at += 8 + size + (size % 2);
   }
-  if (!fmt || fmt.length < 16 || dataStart < 0) throw permanent('invalid_audio', 'the recording says it is WAV but has no fmt or data chunk');
+  if (!fmt || fmt.length < 16 || dataStart < 0)
+    throw permanent('invalid_audio', 'the recording says it is WAV but has no fmt or data chunk');
   const byteRate = fmt.readUInt32LE(8);
   const blockAlign = fmt.readUInt16LE(12);
-  if (byteRate === 0 || blockAlign === 0) throw permanent('invalid_audio', 'the WAV recording has an invalid format chunk');
+  if (byteRate === 0 || blockAlign === 0)
+    throw permanent('invalid_audio', 'the WAV recording has an invalid format chunk');
   const header = 12 + 8 + fmt.length + 8;
   const perPiece = Math.floor((maxBytes - header) / blockAlign) * blockAlign;
   if (perPiece <= 0) throw permanent('invalid_audio', 'the upload limit is smaller than a WAV header');

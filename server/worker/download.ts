@@ -36,7 +36,11 @@ export async function withTempDir<T>(work: (dir: string) => Promise<T>, parent: 
   }
 }
 
-export async function downloadRecording(url: string, dir: string, limits: DownloadLimits): Promise<DownloadedRecording> {
+export async function downloadRecording(
+  url: string,
+  dir: string,
+  limits: DownloadLimits,
+): Promise<DownloadedRecording> {
   const timeout = AbortSignal.timeout(limits.timeoutMs);
   const signal = limits.signal ? AbortSignal.any([timeout, limits.signal]) : timeout;
   const path = join(dir, 'recording');
@@ -44,7 +48,11 @@ export async function downloadRecording(url: string, dir: string, limits: Downlo
     const response = await fetchRecording(url, limits.allowedHosts, { signal });
     if (!response.ok || !response.body) {
       await response.body?.cancel();
-      if (response.status >= 300 && response.status < 400) throw permanent('recording_refused', `the recording host answered ${response.status} without a usable redirect`);
+      if (response.status >= 300 && response.status < 400)
+        throw permanent(
+          'recording_refused',
+          `the recording host answered ${response.status} without a usable redirect`,
+        );
       throw httpStepError('the recording host', response.status, undefined);
     }
     const declared = Number(response.headers.get('content-length'));
@@ -64,7 +72,8 @@ export async function downloadRecording(url: string, dir: string, limits: Downlo
     if (bytes === 0) throw permanent('invalid_audio', 'the recording is empty');
     return { path, bytes, contentType: response.headers.get('content-type') };
   } catch (error) {
-    if (timeout.aborted) throw transient('timeout', `the recording download took longer than ${limits.timeoutMs} ms`, error);
+    if (timeout.aborted)
+      throw transient('timeout', `the recording download took longer than ${limits.timeoutMs} ms`, error);
     throw classify('the recording host', error);
   }
 }

@@ -58,10 +58,20 @@ interface Context extends CallContext {
 export function processAiTask(deps: ProcessAiDeps): Task {
   const { config, settings, pool } = deps;
   const openai = config.OPENAI_API_KEY
-    ? new OpenAI({ apiKey: config.OPENAI_API_KEY, baseURL: config.OPENAI_BASE_URL, maxRetries: 0, timeout: settings.AI_REQUEST_TIMEOUT_MS })
+    ? new OpenAI({
+        apiKey: config.OPENAI_API_KEY,
+        baseURL: config.OPENAI_BASE_URL,
+        maxRetries: 0,
+        timeout: settings.AI_REQUEST_TIMEOUT_MS,
+      })
     : null;
   const anthropic = config.ANTHROPIC_API_KEY
-    ? new Anthropic({ apiKey: config.ANTHROPIC_API_KEY, baseURL: config.ANTHROPIC_BASE_URL, maxRetries: 0, timeout: settings.AI_REQUEST_TIMEOUT_MS })
+    ? new Anthropic({
+        apiKey: config.ANTHROPIC_API_KEY,
+        baseURL: config.ANTHROPIC_BASE_URL,
+        maxRetries: 0,
+        timeout: settings.AI_REQUEST_TIMEOUT_MS,
+      })
     : null;
 
   return async (rawPayload: unknown, helpers: JobHelpers) => {
@@ -73,7 +83,10 @@ export function processAiTask(deps: ProcessAiDeps): Task {
     const { tenant_id: tenantId, event_id: eventId } = payload.data;
     const lock = await pool.connect();
     try {
-      const { rows } = await lock.query('select pg_try_advisory_lock($1, hashtext($2)) as ok', [CALL_LOCK_CLASS, eventId]);
+      const { rows } = await lock.query('select pg_try_advisory_lock($1, hashtext($2)) as ok', [
+        CALL_LOCK_CLASS,
+        eventId,
+      ]);
       if (!rows[0].ok) throw transient('busy', 'another run for this call is in progress');
       try {
         await new CallRun(deps, openai, anthropic, helpers, tenantId, eventId).run();
@@ -96,7 +109,14 @@ class CallRun {
   private metadata: Record<string, unknown> = {};
   private changed = false;
 
-  constructor(deps: ProcessAiDeps, openai: OpenAI | null, anthropic: Anthropic | null, helpers: JobHelpers, tenantId: string, eventId: string) {
+  constructor(
+    deps: ProcessAiDeps,
+    openai: OpenAI | null,
+    anthropic: Anthropic | null,
+    helpers: JobHelpers,
+    tenantId: string,
+    eventId: string,
+  ) {
     this.deps = deps;
     this.openai = openai;
     this.anthropic = anthropic;
@@ -125,13 +145,17 @@ class CallRun {
           signal: this.helpers.abortSignal,
         });
         const format = await sniffFile(file.path);
-        return transcribeRecording(this.openai!, { ...file, format }, {
-          model: config.TRANSCRIBE_MODEL,
-          language: ctx.language,
-          maxUploadBytes: this.deps.settings.TRANSCRIBE_MAX_UPLOAD_BYTES,
-          dir,
-          signal: this.helpers.abortSignal,
-        });
+        return transcribeRecording(
+          this.openai!,
+          { ...file, format },
+          {
+            model: config.TRANSCRIBE_MODEL,
+            language: ctx.language,
+            maxUploadBytes: this.deps.settings.TRANSCRIBE_MAX_UPLOAD_BYTES,
+            dir,
+            signal: this.helpers.abortSignal,
+          },
+        );
       }, this.deps.tmpDir);
       return {
         status: 'completed',
@@ -154,10 +178,18 @@ class CallRun {
         withSentiment: llmSentiment && this.metadata.sentiment_status !== 'completed',
         signal: this.helpers.abortSignal,
       });
-      const patch: Record<string, unknown> = { ai_summary: result.summary, extracted_tasks: result.tasks, tasks_generated: true };
+      const patch: Record<string, unknown> = {
+        ai_summary: result.summary,
+        extracted_tasks: result.tasks,
+        tasks_generated: true,
+      };
       if (result.sentiment) {
         // SENTIMENT_PROVIDER=llm: the sentiment came with the summary; its step completes with it.
-        Object.assign(patch, { sentiment_score: result.sentiment.score, sentiment_label: result.sentiment.label, sentiment_status: 'completed' });
+        Object.assign(patch, {
+          sentiment_score: result.sentiment.score,
+          sentiment_label: result.sentiment.label,
+          sentiment_status: 'completed',
+        });
       }
       return {
         status: 'completed',
@@ -172,7 +204,10 @@ class CallRun {
       if (transcript === null) return { status: 'skipped', reason: noTranscript };
       if (llmSentiment) {
         // Reached only when the summary step did not give it.
-        return { status: 'skipped', reason: `SENTIMENT_PROVIDER=llm and the summary step is ${this.metadata.summary_status}` };
+        return {
+          status: 'skipped',
+          reason: `SENTIMENT_PROVIDER=llm and the summary step is ${this.metadata.summary_status}`,
+        };
       }
       if (!config.HF_API_TOKEN) return { status: 'skipped', reason: 'HF_API_TOKEN is not set' };
       if (!transcript.trim()) return { status: 'completed', patch: { sentiment_score: 0, sentiment_label: 'neutral' } };
@@ -208,30 +243,58 @@ class CallRun {
     try {
       const outcome = await body();
       if (outcome.status === 'skipped') {
-        await this.write({ [key]: 'skipped' }, { [step]: { status: 'skipped', message: outcome.reason, at: new Date().toISOString() } });
+        await this.write(
+          { [key]: 'skipped' },
+          { [step]: { status: 'skipped', message: outcome.reason, at: new Date().toISOString() } },
+        );
       } else {
         await this.write({ ...outcome.patch, [key]: 'completed' }, { [step]: null }, outcome.also);
       }
-      metrics?.stepOutcomes.inc({ step, outcome: outcome.status, kind: outcome.status === 'skipped' ? 'skipped' : 'none' });
+      metrics?.stepOutcomes.inc({
+        step,
+        outcome: outcome.status,
+        kind: outcome.status === 'skipped' ? 'skipped' : 'none',
+      });
     } catch (raw) {
       const error: StepError = classify(providerOf(step), raw);
       const { attempts, max_attempts: maxAttempts } = this.helpers.job;
       const retrying = error.transient && attempts < maxAttempts;
       const status: Status = retrying ? 'pending' : 'failed';
-      await this.write({ [key]: status }, {
-        [step]: { status, kind: error.kind, message: error.message, attempt: attempts, will_retry: retrying, at: new Date().toISOString() },
-      });
+      await this.write(
+        { [key]: status },
+        {
+          [step]: {
+            status,
+            kind: error.kind,
+            message: error.message,
+            attempt: attempts,
+            will_retry: retrying,
+            at: new Date().toISOString(),
+          },
+        },
+      );
       metrics?.stepOutcomes.inc({ step, outcome: retrying ? 'retry' : 'failed', kind: error.kind });
-      this.helpers.logger.warn(`${step} ${retrying ? 'will be retried' : 'failed'}: ${error.message}`, { step, kind: error.kind });
+      this.helpers.logger.warn(`${step} ${retrying ? 'will be retried' : 'failed'}: ${error.message}`, {
+        step,
+        kind: error.kind,
+      });
       if (retrying) throw error;
     } finally {
       stopTimer?.();
     }
   }
 
-  private async write(patch: Record<string, unknown>, errors: Record<string, unknown> = {}, also?: (client: pg.PoolClient) => Promise<void>) {
+  private async write(
+    patch: Record<string, unknown>,
+    errors: Record<string, unknown> = {},
+    also?: (client: pg.PoolClient) => Promise<void>,
+  ) {
     this.metadata = await asServiceFor(this.deps.pool, this.tenantId, async (client) => {
-      const { rows } = await client.query('select app_hidden.set_call_ai($1, $2, $3) as metadata', [this.eventId, patch, errors]);
+      const { rows } = await client.query('select app_hidden.set_call_ai($1, $2, $3) as metadata', [
+        this.eventId,
+        patch,
+        errors,
+      ]);
       await also?.(client);
       return rows[0].metadata ?? this.metadata;
     });
@@ -239,5 +302,9 @@ class CallRun {
 }
 
 function providerOf(step: Step): string {
-  return step === 'transcript' ? 'the transcription provider' : step === 'summary' ? 'the summary provider' : 'the sentiment provider';
+  return step === 'transcript'
+    ? 'the transcription provider'
+    : step === 'summary'
+      ? 'the summary provider'
+      : 'the sentiment provider';
 }

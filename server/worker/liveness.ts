@@ -42,11 +42,16 @@ export class LivenessLock {
   /** Gives up the lock of a pool that is gone (its jobs may then be swept like any dead worker's). */
   async release(poolId: string): Promise<void> {
     this.held.delete(poolId);
-    await this.client?.query('select pg_advisory_unlock($1, hashtext($2))', [LIVENESS_LOCK_CLASS, poolId]).catch(() => {});
+    await this.client
+      ?.query('select pg_advisory_unlock($1, hashtext($2))', [LIVENESS_LOCK_CLASS, poolId])
+      .catch(() => {});
   }
 
   /** Runs a query on the liveness session (the sweeper's probes must run where the locks are held). */
-  async query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>> {
+  async query<R extends pg.QueryResultRow = pg.QueryResultRow>(
+    text: string,
+    values?: unknown[],
+  ): Promise<pg.QueryResult<R>> {
     const client = await this.session();
     return client.query<R>(text, values);
   }
@@ -65,12 +70,17 @@ export class LivenessLock {
   }
 
   private async open(): Promise<pg.Client> {
-    const client = new pg.Client({ connectionString: this.connectionString, application_name: 'ringside-worker-liveness', ...this.timeouts });
+    const client = new pg.Client({
+      connectionString: this.connectionString,
+      application_name: 'ringside-worker-liveness',
+      ...this.timeouts,
+    });
     client.on('error', (error) => this.lost(client, error));
     client.on('end', () => this.lost(client, null));
     try {
       await client.connect();
-      for (const poolId of this.held) await client.query('select pg_advisory_lock($1, hashtext($2))', [LIVENESS_LOCK_CLASS, poolId]);
+      for (const poolId of this.held)
+        await client.query('select pg_advisory_lock($1, hashtext($2))', [LIVENESS_LOCK_CLASS, poolId]);
     } catch (error) {
       client.removeAllListeners('end');
       await client.end().catch(() => {});

@@ -26,14 +26,24 @@ lifecycle.add('database', async () => {
 
 try {
   database = await openLocalDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
-  const secrets = localSecrets(config.DATA_DIR, { jwtSecret: config.JWT_SECRET, appPassword: config.DATABASE_APP_PASSWORD });
+  const secrets = localSecrets(config.DATA_DIR, {
+    jwtSecret: config.JWT_SECRET,
+    appPassword: config.DATABASE_APP_PASSWORD,
+  });
   await migrateDatabase(database.ownerUrl, secrets.appPassword, (line) => logger.debug(line));
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  worker = await startWorker({ config, serviceUrl: roleUrl(database.ownerUrl, 'ringside_service', secrets.appPassword), logger, registry });
+  worker = await startWorker({
+    config,
+    serviceUrl: roleUrl(database.ownerUrl, 'ringside_service', secrets.appPassword),
+    logger,
+    registry,
+  });
   process.stdout.write(`ringside worker ${worker.poolId} is running (Ctrl-C stops it)\n`);
 } catch (error) {
   logger.fatal({ err: error }, 'the worker could not start');
-  process.stderr.write(`the ringside worker could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(
+    `the ringside worker could not start: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
   await lifecycle.stop('start failed', 1);
 }

@@ -20,7 +20,14 @@
 // by itself (a fatal error inside graphile-worker), it is started again with a new pool id, and the
 // old one's jobs are released.
 import { EventEmitter } from 'node:events';
-import { run, Logger as WorkerLogger, type Runner, type TaskList, type WorkerEvents, type LogFunctionFactory } from 'graphile-worker';
+import {
+  run,
+  Logger as WorkerLogger,
+  type Runner,
+  type TaskList,
+  type WorkerEvents,
+  type LogFunctionFactory,
+} from 'graphile-worker';
 import type { Registry } from 'prom-client';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
@@ -74,15 +81,24 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   const logger = opts.logger.child({ component: 'worker' });
   const metrics = opts.registry ? createWorkerMetrics(opts.registry) : undefined;
   const pool = new PatientPool(
-    { connectionString: opts.serviceUrl, max: 2 * settings.WORKER_CONCURRENCY + 4, application_name: 'ringside-worker', ...WORKER_TIMEOUTS },
     {
-      onUnavailable: (error) => logger.warn({ err: error }, 'worker: database unavailable; waiting for it to come back'),
+      connectionString: opts.serviceUrl,
+      max: 2 * settings.WORKER_CONCURRENCY + 4,
+      application_name: 'ringside-worker',
+      ...WORKER_TIMEOUTS,
+    },
+    {
+      onUnavailable: (error) =>
+        logger.warn({ err: error }, 'worker: database unavailable; waiting for it to come back'),
       onAvailable: () => logger.info('worker: database available again'),
     },
   );
   guardConnections(pool);
 
-  const liveness = new LivenessLock(opts.serviceUrl, logger, { connectionTimeoutMillis: WORKER_TIMEOUTS.connectionTimeoutMillis, query_timeout: 5_000 });
+  const liveness = new LivenessLock(opts.serviceUrl, logger, {
+    connectionTimeoutMillis: WORKER_TIMEOUTS.connectionTimeoutMillis,
+    query_timeout: 5_000,
+  });
 
   const events: WorkerEvents = new EventEmitter() as WorkerEvents;
   let poolId = '';
@@ -98,7 +114,16 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   const started = new Map<string, number>();
   events.on('job:start', ({ job }) => {
     started.set(job.id, performance.now());
-    logger.info({ job_id: job.id, task: job.task_identifier, attempt: job.attempts, max_attempts: job.max_attempts, payload: job.payload }, 'job started');
+    logger.info(
+      {
+        job_id: job.id,
+        task: job.task_identifier,
+        attempt: job.attempts,
+        max_attempts: job.max_attempts,
+        payload: job.payload,
+      },
+      'job started',
+    );
   });
   const finish = (job: { id: string; task_identifier: string; attempts: number }, outcome: string, error?: unknown) => {
     const t0 = started.get(job.id);
@@ -106,7 +131,13 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     const seconds = t0 === undefined ? undefined : (performance.now() - t0) / 1000;
     if (seconds !== undefined) metrics?.jobDuration.observe({ task: job.task_identifier }, seconds);
     metrics?.jobOutcomes.inc({ task: job.task_identifier, outcome });
-    const line = { job_id: job.id, task: job.task_identifier, attempt: job.attempts, outcome, duration_ms: seconds === undefined ? undefined : Math.round(seconds * 1000) };
+    const line = {
+      job_id: job.id,
+      task: job.task_identifier,
+      attempt: job.attempts,
+      outcome,
+      duration_ms: seconds === undefined ? undefined : Math.round(seconds * 1000),
+    };
     if (error) logger.warn({ ...line, error: error instanceof Error ? error.message : String(error) }, 'job finished');
     else logger.info(line, 'job finished');
   };
@@ -115,7 +146,9 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     if (job.attempts < job.max_attempts) finish(job, 'retry', error);
   });
   events.on('job:failed', ({ job, error }) => finish(job, 'failed', error));
-  events.on('pool:fatalError', ({ error, action }) => logger.error({ err: error, action }, 'worker pool failed; it will be restarted'));
+  events.on('pool:fatalError', ({ error, action }) =>
+    logger.error({ err: error, action }, 'worker pool failed; it will be restarted'),
+  );
 
   const taskList: TaskList = opts.taskList ?? {
     [PROCESS_AI]: processAiTask({ config: opts.config, settings, pool, logger, metrics, tmpDir: opts.tmpDir }),
@@ -176,14 +209,18 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   const sweep = async (): Promise<string[]> => {
     const {
       rows: [clock],
-    } = await liveness.query<{ settling: boolean }>('select pg_postmaster_start_time() > now() - make_interval(secs => $1) as settling', [settleMs / 1000]);
+    } = await liveness.query<{ settling: boolean }>(
+      'select pg_postmaster_start_time() > now() - make_interval(secs => $1) as settling',
+      [settleMs / 1000],
+    );
     const dead: string[] = [];
     const now = Date.now();
     // Right after a PostgreSQL restart every worker's lock is gone until its liveness reconnects.
     const mayJudgeOthers = !clock?.settling && now - liveness.connectedAt >= Math.min(settleMs, 1_000);
     // Our own: only once things are quiet, so that completions that waited out the outage (they go
     // through within the pool's 2 s backoff) are not mistaken for lost ones.
-    const mayJudgeOwn = !clock?.settling && now - liveness.connectedAt >= settleMs && now - pool.lastFailureAt >= settleMs;
+    const mayJudgeOwn =
+      !clock?.settling && now - liveness.connectedAt >= settleMs && now - pool.lastFailureAt >= settleMs;
     if (mayJudgeOthers) {
       const { rows } = await liveness.query<{ locked_by: string }>(
         `select distinct locked_by from ${WORKER_SCHEMA}.jobs
@@ -194,7 +231,10 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
         // Free means no live session holds it: its worker is gone.
         const {
           rows: [probe],
-        } = await liveness.query<{ free: boolean }>('select pg_try_advisory_lock($1, hashtext($2)) as free', [LIVENESS_LOCK_CLASS, id]);
+        } = await liveness.query<{ free: boolean }>('select pg_try_advisory_lock($1, hashtext($2)) as free', [
+          LIVENESS_LOCK_CLASS,
+          id,
+        ]);
         if (probe?.free) {
           await liveness.query('select pg_advisory_unlock($1, hashtext($2))', [LIVENESS_LOCK_CLASS, id]);
           dead.push(id);
@@ -222,7 +262,8 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
        select id::text from stale`,
       [poolId, Math.max(graceMs, OWN_STALE_MS) / 1000, [...started.keys()]],
     );
-    if (own.length > 0) logger.warn({ jobs: own.map((r) => r.id) }, 'released jobs this worker had locked but no longer runs');
+    if (own.length > 0)
+      logger.warn({ jobs: own.map((r) => r.id) }, 'released jobs this worker had locked but no longer runs');
     if (dead.length + own.length > 0) nudge(dead.length + own.length);
     return dead;
   };
@@ -264,7 +305,9 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
         clearInterval(timer);
         // Running jobs get graphile-worker's graceful shutdown (they finish, or are failed to be
         // retried); completions waiting for an absent database stop waiting.
-        const stoppedRunner = runner.stop().catch((error: unknown) => logger.error({ err: error }, 'worker did not stop cleanly'));
+        const stoppedRunner = runner
+          .stop()
+          .catch((error: unknown) => logger.error({ err: error }, 'worker did not stop cleanly'));
         const waitLimit = setTimeout(() => pool.stopWaiting(), STOP_WAIT_MS);
         await stoppedRunner;
         clearTimeout(waitLimit);

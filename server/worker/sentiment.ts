@@ -11,7 +11,13 @@ export interface Sentiment {
 }
 
 const Scores = z.array(z.object({ label: z.string(), score: z.number() }));
-const Answer = z.union([z.array(Scores).min(1).transform((outer) => outer[0]!), Scores]);
+const Answer = z.union([
+  z
+    .array(Scores)
+    .min(1)
+    .transform((outer) => outer[0]!),
+  Scores,
+]);
 
 /** The part of the transcript sent: classification models read ~512 tokens. */
 export const SENTIMENT_INPUT_CHARS = 2000;
@@ -26,7 +32,11 @@ export async function classifySentiment(
   try {
     response = await fetch(url, {
       method: 'POST',
-      headers: { authorization: `Bearer ${opts.token}`, 'content-type': 'application/json', accept: 'application/json' },
+      headers: {
+        authorization: `Bearer ${opts.token}`,
+        'content-type': 'application/json',
+        accept: 'application/json',
+      },
       body: JSON.stringify({ inputs: text.slice(0, SENTIMENT_INPUT_CHARS) }),
       signal: opts.signal ? AbortSignal.any([timeout, opts.signal]) : timeout,
     });
@@ -46,10 +56,11 @@ export async function classifySentiment(
   try {
     json = JSON.parse(body);
   } catch {
-    throw permanent('provider_invalid_answer', 'the sentiment provider\'s answer is not JSON');
+    throw permanent('provider_invalid_answer', "the sentiment provider's answer is not JSON");
   }
   const parsed = Answer.safeParse(json);
-  if (!parsed.success || parsed.data.length === 0) throw permanent('provider_invalid_answer', 'the sentiment provider\'s answer is not a list of {label, score}');
+  if (!parsed.success || parsed.data.length === 0)
+    throw permanent('provider_invalid_answer', "the sentiment provider's answer is not a list of {label, score}");
   return toSentiment(parsed.data);
 }
 
@@ -68,13 +79,24 @@ export function toSentiment(scores: Array<{ label: string; score: number }>): Se
     else if (/pos/.test(l) || l === 'label_2') p.positive += score;
   }
   if (starMass === 0 && p.negative + p.neutral + p.positive === 0) {
-    throw permanent('provider_invalid_answer', `the sentiment model's labels are not sentiments (${scores.map((s) => s.label).join(', ')})`);
+    throw permanent(
+      'provider_invalid_answer',
+      `the sentiment model's labels are not sentiments (${scores.map((s) => s.label).join(', ')})`,
+    );
   }
   const score = starMass > 0 ? (stars / starMass - 3) / 2 : p.positive - p.negative;
   const clamped = Math.max(-1, Math.min(1, Math.round(score * 1000) / 1000));
-  const label: Sentiment['label'] = starMass > 0
-    ? clamped > 0.2 ? 'positive' : clamped < -0.2 ? 'negative' : 'neutral'
-    : p.positive >= p.negative && p.positive >= p.neutral ? 'positive'
-      : p.negative >= p.neutral ? 'negative' : 'neutral';
+  const label: Sentiment['label'] =
+    starMass > 0
+      ? clamped > 0.2
+        ? 'positive'
+        : clamped < -0.2
+          ? 'negative'
+          : 'neutral'
+      : p.positive >= p.negative && p.positive >= p.neutral
+        ? 'positive'
+        : p.negative >= p.neutral
+          ? 'negative'
+          : 'neutral';
   return { score: clamped, label };
 }

@@ -34,9 +34,10 @@ export async function transcribeRecording(
   recording: { path: string; bytes: number; format: AudioFormat },
   opts: { model: string; language: string; maxUploadBytes: number; dir: string; signal?: AbortSignal },
 ): Promise<Transcript> {
-  const pieces: AudioPiece[] = recording.bytes <= opts.maxUploadBytes
-    ? [{ path: recording.path, offset: 0, duration: Number.NaN, bytes: recording.bytes }]
-    : await splitAudio(recording.path, recording.format, opts.maxUploadBytes, opts.dir);
+  const pieces: AudioPiece[] =
+    recording.bytes <= opts.maxUploadBytes
+      ? [{ path: recording.path, offset: 0, duration: Number.NaN, bytes: recording.bytes }]
+      : await splitAudio(recording.path, recording.format, opts.maxUploadBytes, opts.dir);
   const texts: string[] = [];
   const segments: Segment[] = [];
   for (const piece of pieces) {
@@ -45,7 +46,9 @@ export async function transcribeRecording(
     if (text) texts.push(text);
     const own = answer.segments?.length
       ? answer.segments
-      : text ? [{ start: 0, end: answer.duration ?? (Number.isNaN(piece.duration) ? 0 : piece.duration), text }] : [];
+      : text
+        ? [{ start: 0, end: answer.duration ?? (Number.isNaN(piece.duration) ? 0 : piece.duration), text }]
+        : [];
     for (const s of own) {
       const t = s.text.trim();
       if (t) segments.push({ start: round(piece.offset + s.start), end: round(piece.offset + s.end), text: t });
@@ -62,15 +65,27 @@ async function transcribePiece(
 ) {
   let raw: unknown;
   try {
-    const file = await toFile(createReadStream(path), `${basename(path).replace(/\.[a-z0-9]+$/, '')}.${format}`, { type: CONTENT_TYPES[format] });
+    const file = await toFile(createReadStream(path), `${basename(path).replace(/\.[a-z0-9]+$/, '')}.${format}`, {
+      type: CONTENT_TYPES[format],
+    });
     raw = await client.audio.transcriptions.create(
-      { file, model: opts.model, response_format: 'verbose_json', timestamp_granularities: ['segment'], language: opts.language },
+      {
+        file,
+        model: opts.model,
+        response_format: 'verbose_json',
+        timestamp_granularities: ['segment'],
+        language: opts.language,
+      },
       { signal: opts.signal },
     );
   } catch (error) {
     throw classify('the transcription provider', error);
   }
   const parsed = VerboseAnswer.safeParse(raw);
-  if (!parsed.success) throw permanent('provider_invalid_answer', `the transcription provider's answer has no text (${parsed.error.issues[0]?.message})`);
+  if (!parsed.success)
+    throw permanent(
+      'provider_invalid_answer',
+      `the transcription provider's answer has no text (${parsed.error.issues[0]?.message})`,
+    );
   return parsed.data;
 }

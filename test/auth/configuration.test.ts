@@ -26,7 +26,9 @@ describe('demoDataAllowed', () => {
 
 describe('JWT_SECRET in production', () => {
   it('must be at least 32 bytes: a short HS256 key can be brute-forced from one token', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(31) })).toThrow(/JWT_SECRET must be at least 32 bytes/);
+    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(31) })).toThrow(
+      /JWT_SECRET must be at least 32 bytes/,
+    );
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET is required/);
     expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) }).JWT_SECRET).toHaveLength(32);
     // Outside production the generated secret (.data/secrets.json) is used; a short one stays allowed for tools.

@@ -32,9 +32,14 @@ afterAll(async () => {
 async function dummyHashReads(work: (c: import('pg').PoolClient) => Promise<unknown>): Promise<number> {
   return inTransaction(db.owner, {}, async (c) => {
     await c.query("set local track_functions = 'all'");
-    const count = async () => Number((await c.query(
-      `select coalesce(sum(calls), 0) as n from pg_stat_xact_user_functions where schemaname = 'app_private' and funcname = 'dummy_password_hash'`,
-    )).rows[0].n);
+    const count = async () =>
+      Number(
+        (
+          await c.query(
+            `select coalesce(sum(calls), 0) as n from pg_stat_xact_user_functions where schemaname = 'app_private' and funcname = 'dummy_password_hash'`,
+          )
+        ).rows[0].n,
+      );
     const before = await count();
     await work(c);
     return (await count()) - before;
@@ -43,11 +48,20 @@ async function dummyHashReads(work: (c: import('pg').PoolClient) => Promise<unkn
 
 describe('app_hidden.authenticate', () => {
   it('compares an unknown e-mail against a dummy bcrypt hash, and a known one against its own hash only', async () => {
-    const unknown = await dummyHashReads((c) => c.query("select * from app_hidden.authenticate('nobody-at-all@example.be', 'whatever password')"));
+    const unknown = await dummyHashReads((c) =>
+      c.query("select * from app_hidden.authenticate('nobody-at-all@example.be', 'whatever password')"),
+    );
     expect(unknown, 'dummy hash reads for an unknown e-mail').toBe(1);
-    const wrong = await dummyHashReads((c) => c.query('select * from app_hidden.authenticate($1, $2)', [user.email, 'wrong password']));
+    const wrong = await dummyHashReads((c) =>
+      c.query('select * from app_hidden.authenticate($1, $2)', [user.email, 'wrong password']),
+    );
     expect(wrong, 'dummy hash reads for a known e-mail').toBe(0);
-    const right = await inTransaction(db.owner, {}, async (c) => (await c.query('select user_id from app_hidden.authenticate($1, $2)', [user.email, user.password])).rows);
+    const right = await inTransaction(
+      db.owner,
+      {},
+      async (c) =>
+        (await c.query('select user_id from app_hidden.authenticate($1, $2)', [user.email, user.password])).rows,
+    );
     expect(right).toEqual([{ user_id: user.id }]);
   });
 
@@ -60,9 +74,15 @@ describe('app_hidden.authenticate', () => {
   });
 
   it('runs as a definer function: the service role itself cannot read a password hash', async () => {
-    const code = await db.pools.service.query('select password_hash from app_private.user_secrets').then(() => 'ok', (e: { code?: string }) => e.code);
+    const code = await db.pools.service.query('select password_hash from app_private.user_secrets').then(
+      () => 'ok',
+      (e: { code?: string }) => e.code,
+    );
     expect(code).toBe('42501');
-    const { rows } = await db.pools.service.query('select user_id from app_hidden.authenticate($1, $2)', [user.email, user.password]);
+    const { rows } = await db.pools.service.query('select user_id from app_hidden.authenticate($1, $2)', [
+      user.email,
+      user.password,
+    ]);
     expect(rows).toEqual([{ user_id: user.id }]);
   });
 });
@@ -80,7 +100,10 @@ describe('POST /api/v1/auth/login', () => {
       const res = await fetch(`${server.url}/api/v1/webhooks/ringover/${tenant.slug}`, {
         method: 'POST',
         body,
-        headers: { 'content-type': 'application/json', 'x-ringover-signature': createHmac('sha256', tenant.webhookSecret).update(body).digest('hex') },
+        headers: {
+          'content-type': 'application/json',
+          'x-ringover-signature': createHmac('sha256', tenant.webhookSecret).update(body).digest('hex'),
+        },
       });
       expect(res.status).toBe(202);
     } finally {
@@ -91,10 +114,14 @@ describe('POST /api/v1/auth/login', () => {
 
   it('answers an unknown e-mail exactly like a wrong password', async () => {
     const unknown = await fetch(`${server.url}/api/v1/auth/login`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'nobody-at-all@example.be', password: 'x' }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'nobody-at-all@example.be', password: 'x' }),
     });
     const wrong = await fetch(`${server.url}/api/v1/auth/login`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: user.email, password: 'x' }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: user.email, password: 'x' }),
     });
     expect([unknown.status, wrong.status]).toEqual([401, 401]);
     expect(await unknown.json()).toEqual(await wrong.json());

@@ -24,7 +24,8 @@ afterAll(async () => {
   await db?.drop();
 });
 
-const calls = (baseUrl: string, headers: Record<string, string>) => fetch(`${baseUrl}/api/v1/ringover/calls`, { headers }).then((r) => r.status);
+const calls = (baseUrl: string, headers: Record<string, string>) =>
+  fetch(`${baseUrl}/api/v1/ringover/calls`, { headers }).then((r) => r.status);
 
 describe('server-side sessions', () => {
   it('refuses a token after logout, on REST, GraphQL and the event stream, even where the check is cached', async () => {
@@ -105,7 +106,11 @@ describe('server-side sessions', () => {
     const { TEST_JWT_SECRET } = await import('../support/server.ts');
     const user = await db.createUser(tenant.id);
     const forged = await new TokenService(TEST_JWT_SECRET).sign({
-      userId: user.id, tenantId: tenant.id, role: 'admin', sessionId: crypto.randomUUID(), expiresAt: new Date(Date.now() + 3600_000),
+      userId: user.id,
+      tenantId: tenant.id,
+      role: 'admin',
+      sessionId: crypto.randomUUID(),
+      expiresAt: new Date(Date.now() + 3600_000),
     });
     expect(await calls(uncached.url, bearer(forged))).toBe(401);
   });
@@ -121,7 +126,9 @@ describe('?token= in the URL', () => {
     expect((await api.json()).error.code).toBe('unauthenticated');
     expect((await fetch(`${cached.url}/api/v1/ringover/stats${inUrl}`)).status).toBe(401);
     const gql = await fetch(`${cached.url}/graphql${inUrl}`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ currentUser { rowId } }' }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ currentUser { rowId } }' }),
     });
     expect(gql.status).toBe(401);
     expect(await streamStatus(cached.url, inUrl)).toBe(200);

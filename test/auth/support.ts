@@ -1,5 +1,8 @@
 // Staff requests over real HTTP, for the session and authorization tests.
-export async function logIn(baseUrl: string, user: { email: string; password: string }): Promise<{ status: number; token?: string; cookie?: string }> {
+export async function logIn(
+  baseUrl: string,
+  user: { email: string; password: string },
+): Promise<{ status: number; token?: string; cookie?: string }> {
   const res = await fetch(`${baseUrl}/api/v1/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -23,7 +26,11 @@ export async function graphql(baseUrl: string, token: string, query: string, var
 }
 
 /** The status of GET /api/v1/events/stream (the stream is closed as soon as its headers arrived). */
-export async function streamStatus(baseUrl: string, query: string, headers: Record<string, string> = {}): Promise<number> {
+export async function streamStatus(
+  baseUrl: string,
+  query: string,
+  headers: Record<string, string> = {},
+): Promise<number> {
   const abort = new AbortController();
   const res = await fetch(`${baseUrl}/api/v1/events/stream${query}`, { headers, signal: abort.signal });
   const status = res.status;

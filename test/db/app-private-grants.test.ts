@@ -50,7 +50,10 @@ describe('grants on app_private', () => {
     expect(rows).toHaveLength(5);
     for (const row of rows) {
       expect(row.definer, row.name).toBe(true);
-      expect(row.config?.some((c) => c.startsWith('search_path=')), row.name).toBe(true);
+      expect(
+        row.config?.some((c) => c.startsWith('search_path=')),
+        row.name,
+      ).toBe(true);
     }
   });
 

@@ -26,10 +26,15 @@ const entry = (callId: string) =>
   });
 
 const liveEvents = () =>
-  db.asOwnerFor(tenant.id, async (c) => (await c.query('select seq, type, payload from app_private.live_events order by seq')).rows);
+  db.asOwnerFor(
+    tenant.id,
+    async (c) => (await c.query('select seq, type, payload from app_private.live_events order by seq')).rows,
+  );
 
-const permutations = <T,>(items: T[]): T[][] =>
-  items.length <= 1 ? [items] : items.flatMap((x, i) => permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((p) => [x, ...p]));
+const permutations = <T>(items: T[]): T[][] =>
+  items.length <= 1
+    ? [items]
+    : items.flatMap((x, i) => permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((p) => [x, ...p]));
 
 describe('ingest_ringover_delivery', () => {
   it('creates one timeline entry for a whole call lifecycle, on the contact and their open case', async () => {
@@ -108,8 +113,12 @@ describe('ingest_ringover_delivery', () => {
 
   it('titles missed calls and voicemails in French, and keeps unmatched numbers readable', async () => {
     await ingest(db.pools.service, tenant.id, 'missed-1', 'missed', {
-      direction: 'inbound', caller_number: '+33612345678', caller_e164: '+33612345678', caller_display: '+33 6 12 34 56 78',
-      started_at: '2026-11-23T16:00:00Z', ended_at: '2026-11-23T16:00:29Z',
+      direction: 'inbound',
+      caller_number: '+33612345678',
+      caller_e164: '+33612345678',
+      caller_display: '+33 6 12 34 56 78',
+      started_at: '2026-11-23T16:00:00Z',
+      ended_at: '2026-11-23T16:00:29Z',
     });
     const [missed] = await entry('missed-1');
     expect(missed.title).toBe('Appel manqué - +33 6 12 34 56 78');
@@ -118,24 +127,40 @@ describe('ingest_ringover_delivery', () => {
     expect(missed.metadata.contact_match).toBe('none');
 
     await ingest(db.pools.service, tenant.id, 'vm-1', 'voicemail', {
-      direction: 'inbound', caller_number: '+32470123456', caller_e164: '+32470123456', duration_seconds: 41,
-      started_at: '2026-11-23T16:10:00Z', ended_at: '2026-11-23T16:10:41Z',
+      direction: 'inbound',
+      caller_number: '+32470123456',
+      caller_e164: '+32470123456',
+      duration_seconds: 41,
+      started_at: '2026-11-23T16:10:00Z',
+      ended_at: '2026-11-23T16:10:41Z',
     });
-    await ingest(db.pools.service, tenant.id, 'vm-1', 'voicemail_available', { voicemail_url: 'https://cdn.ringover.example/voicemails/vm-1.mp3' });
+    await ingest(db.pools.service, tenant.id, 'vm-1', 'voicemail_available', {
+      voicemail_url: 'https://cdn.ringover.example/voicemails/vm-1.mp3',
+    });
     const [vm] = await entry('vm-1');
     expect(vm.title).toBe('Messagerie vocale - Marie Dupont');
     expect(vm.call_type).toBe('voicemail');
     expect(vm.metadata.recording_url).toBe('https://cdn.ringover.example/voicemails/vm-1.mp3');
 
     await ingest(db.pools.service, tenant.id, 'out-1', 'hangup', {
-      direction: 'outbound', caller_number: '+3222345678', callee_number: '+32470123456', callee_e164: '+32470123456',
-      started_at: '2026-11-23T17:00:00Z', answered_at: '2026-11-23T17:00:05Z', ended_at: '2026-11-23T17:01:39Z', duration_seconds: 94,
+      direction: 'outbound',
+      caller_number: '+3222345678',
+      callee_number: '+32470123456',
+      callee_e164: '+32470123456',
+      started_at: '2026-11-23T17:00:00Z',
+      answered_at: '2026-11-23T17:00:05Z',
+      ended_at: '2026-11-23T17:01:39Z',
+      duration_seconds: 94,
     });
     const [out] = await entry('out-1');
     expect(out.title).toBe('📞 Appel sortant - Marie Dupont');
     expect(out.contact_id).toBe(marie);
 
-    await ingest(db.pools.service, tenant.id, 'anon-1', 'missed', { direction: 'inbound', anonymous: true, started_at: '2026-11-23T18:00:00Z' });
+    await ingest(db.pools.service, tenant.id, 'anon-1', 'missed', {
+      direction: 'inbound',
+      anonymous: true,
+      started_at: '2026-11-23T18:00:00Z',
+    });
     const [anon] = await entry('anon-1');
     expect(anon.title).toBe('Appel manqué - Numéro masqué');
     expect(anon.metadata.contact_match).toBe('anonymous');
@@ -147,12 +172,26 @@ describe('ingest_ringover_delivery', () => {
     await ingest(db.pools.service, fresh.id, 'live-1', 'ringing', life.ringing!);
     await ingest(db.pools.service, fresh.id, 'live-1', 'hangup', life.hangup!);
     // Committed events are numbered afterwards, by a relay (000006-live-events.sql).
-    const unnumbered = await db.asOwnerFor(fresh.id, async (c) =>
-      (await c.query('select count(*)::int as n from app_private.live_events where tenant_id = $1 and seq is null', [fresh.id])).rows[0].n);
+    const unnumbered = await db.asOwnerFor(
+      fresh.id,
+      async (c) =>
+        (
+          await c.query('select count(*)::int as n from app_private.live_events where tenant_id = $1 and seq is null', [
+            fresh.id,
+          ])
+        ).rows[0].n,
+    );
     expect(unnumbered).toBe(3);
     await db.pools.service.query('select * from app_hidden.sequence_live_events()');
-    const events = await db.asOwnerFor(fresh.id, async (c) =>
-      (await c.query('select seq, type, payload from app_private.live_events where tenant_id = $1 order by seq', [fresh.id])).rows);
+    const events = await db.asOwnerFor(
+      fresh.id,
+      async (c) =>
+        (
+          await c.query('select seq, type, payload from app_private.live_events where tenant_id = $1 order by seq', [
+            fresh.id,
+          ])
+        ).rows,
+    );
     expect(events.map((e) => [Number(e.seq), e.type])).toEqual([
       [1, 'call_event_created'],
       [2, 'call_ringing'],
@@ -173,9 +212,18 @@ describe('ingest_ringover_delivery', () => {
 
   it('merges different deliveries of one call arriving concurrently', async () => {
     const life = inboundLifecycle();
-    await Promise.all(['ringing', 'answered', 'hangup', 'record_available'].map((e) => ingest(db.pools.service, tenant.id, 'race-2', e, life[e]!)));
+    await Promise.all(
+      ['ringing', 'answered', 'hangup', 'record_available'].map((e) =>
+        ingest(db.pools.service, tenant.id, 'race-2', e, life[e]!),
+      ),
+    );
     const [row] = await entry('race-2');
-    expect(row.metadata).toMatchObject({ call_type: 'answered', duration_seconds: 154, status: 'completed', contact_match: 'unique' });
+    expect(row.metadata).toMatchObject({
+      call_type: 'answered',
+      duration_seconds: 154,
+      status: 'completed',
+      contact_match: 'unique',
+    });
     expect(row.metadata.recording_url).toBeTruthy();
   });
 });

@@ -12,23 +12,44 @@ beforeAll(async () => {
 });
 afterAll(() => db?.drop());
 
-const asService = <T,>(sql: string, params: unknown[]) =>
-  inTransaction(db.pools.service, { 'app.current_tenant': tenant.id }, async (c) => (await c.query(sql, params)).rows as T[]);
-const match = async (phone: string) => (await asService<{ contact_id: string | null; case_id: string | null; candidates: number }>('select * from app_hidden.match_contact($1)', [phone]))[0] ?? null;
-const activeCase = async (contactId: string) => (await asService<{ id: string | null }>('select app_hidden.active_case_for_contact($1) as id', [contactId]))[0]!.id;
+const asService = <T>(sql: string, params: unknown[]) =>
+  inTransaction(
+    db.pools.service,
+    { 'app.current_tenant': tenant.id },
+    async (c) => (await c.query(sql, params)).rows as T[],
+  );
+const match = async (phone: string) =>
+  (
+    await asService<{ contact_id: string | null; case_id: string | null; candidates: number }>(
+      'select * from app_hidden.match_contact($1)',
+      [phone],
+    )
+  )[0] ?? null;
+const activeCase = async (contactId: string) =>
+  (await asService<{ id: string | null }>('select app_hidden.active_case_for_contact($1) as id', [contactId]))[0]!.id;
 const days = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString();
 
 describe('active_case_for_contact', () => {
   it('links the call to the most recently opened active case', async () => {
     const c = await db.createContact(tenant.id, { first_name: 'Marie', phone_e164: '+32470100001' });
     await db.createCase(tenant.id, { reference: 'M-old', status: 'open', opened_at: days(30), contactIds: [c] });
-    const recent = await db.createCase(tenant.id, { reference: 'M-new', status: 'in_progress', opened_at: days(2), contactIds: [c] });
+    const recent = await db.createCase(tenant.id, {
+      reference: 'M-new',
+      status: 'in_progress',
+      opened_at: days(2),
+      contactIds: [c],
+    });
     expect(await activeCase(c)).toBe(recent);
   });
 
   it('ignores closed cases, however recent', async () => {
     const c = await db.createContact(tenant.id, { first_name: 'Jean', phone_e164: '+32470100002' });
-    const open = await db.createCase(tenant.id, { reference: 'J-open', status: 'open', opened_at: days(90), contactIds: [c] });
+    const open = await db.createCase(tenant.id, {
+      reference: 'J-open',
+      status: 'open',
+      opened_at: days(90),
+      contactIds: [c],
+    });
     await db.createCase(tenant.id, { reference: 'J-closed', status: 'closed', opened_at: days(1), contactIds: [c] });
     expect(await activeCase(c)).toBe(open);
   });
@@ -47,8 +68,16 @@ describe('match_contact', () => {
   });
 
   it('chooses deterministically among contacts sharing a number, and counts them', async () => {
-    const older = await db.createContact(tenant.id, { first_name: 'Ancien', phone_e164: '+3226000000', created_at: days(400) });
-    const newer = await db.createContact(tenant.id, { first_name: 'Récent', phone_e164: '+3226000000', created_at: days(10) });
+    const older = await db.createContact(tenant.id, {
+      first_name: 'Ancien',
+      phone_e164: '+3226000000',
+      created_at: days(400),
+    });
+    const newer = await db.createContact(tenant.id, {
+      first_name: 'Récent',
+      phone_e164: '+3226000000',
+      created_at: days(10),
+    });
     // Without active cases: the oldest contact.
     expect(await match('+3226000000')).toMatchObject({ contact_id: older, case_id: null, candidates: 2 });
     // The contact with an active case wins over one without.
@@ -61,9 +90,15 @@ describe('match_contact', () => {
   it('marks the timeline entry ambiguous when several contacts share the number', async () => {
     await db.createContact(tenant.id, { first_name: 'A', phone_e164: '+3227000000' });
     await db.createContact(tenant.id, { first_name: 'B', phone_e164: '+3227000000' });
-    const result = await ingest(db.pools.service, tenant.id, 'amb-1', 'missed', { direction: 'inbound', caller_number: '+3227000000', caller_e164: '+3227000000' });
+    const result = await ingest(db.pools.service, tenant.id, 'amb-1', 'missed', {
+      direction: 'inbound',
+      caller_number: '+3227000000',
+      caller_e164: '+3227000000',
+    });
     expect(result.contact_match).toBe('ambiguous');
-    const { rows } = await db.owner.query("select metadata from app_public.interaction_events where external_id = 'amb-1'");
+    const { rows } = await db.owner.query(
+      "select metadata from app_public.interaction_events where external_id = 'amb-1'",
+    );
     expect(rows[0].metadata).toMatchObject({ contact_match: 'ambiguous', contact_candidates: 2 });
   });
 
@@ -77,7 +112,9 @@ describe('match_contact', () => {
     const plan = await inTransaction(db.pools.service, { 'app.current_tenant': tenant.id }, async (c) => {
       await c.query('set local enable_seqscan = off');
       const { rows } = await c.query(
-        'explain (format json) select id from app_public.contacts where tenant_id = $1 and phone_e164 = $2', [tenant.id, '+32470100001']);
+        'explain (format json) select id from app_public.contacts where tenant_id = $1 and phone_e164 = $2',
+        [tenant.id, '+32470100001'],
+      );
       return JSON.stringify(rows[0]['QUERY PLAN']);
     });
     expect(plan).toContain('contacts_phone_idx');

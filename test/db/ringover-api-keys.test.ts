@@ -10,11 +10,23 @@ beforeAll(async () => {
 });
 afterAll(() => db?.drop());
 
-const sqlstate = (work: Promise<unknown>) => work.then(() => 'ok', (e: { code?: string }) => e.code);
+const sqlstate = (work: Promise<unknown>) =>
+  work.then(
+    () => 'ok',
+    (e: { code?: string }) => e.code,
+  );
 const setKey = async (tenantId: string, key: string) =>
-  (await db.owner.query('select app_private.set_ringover_api_key($1, $2) as version', [tenantId, key])).rows[0].version as number;
+  (await db.owner.query('select app_private.set_ringover_api_key($1, $2) as version', [tenantId, key])).rows[0]
+    .version as number;
 const answer = async (tenantId: string, version: number, valid: boolean, reason?: string) =>
-  (await db.pools.service.query('select * from app_hidden.record_ringover_api_key_answer($1, $2, $3, $4)', [tenantId, version, valid, reason ?? null])).rows;
+  (
+    await db.pools.service.query('select * from app_hidden.record_ringover_api_key_answer($1, $2, $3, $4)', [
+      tenantId,
+      version,
+      valid,
+      reason ?? null,
+    ])
+  ).rows;
 const state = async (tenantId: string) =>
   (await db.pools.service.query('select status, version from app_hidden.ringover_api_key($1)', [tenantId])).rows[0];
 
@@ -36,7 +48,9 @@ describe('Ringover API keys', () => {
     const [second] = await answer(t.id, v, false, '401 second');
     expect(second).toMatchObject({ status: 'invalid', invalid_reason: '401 second', changed: false });
     expect(second.invalid_since).toEqual(first.invalid_since);
-    expect(await answer(t.id, v, true)).toEqual([{ status: 'valid', invalid_since: null, invalid_reason: null, changed: true }]);
+    expect(await answer(t.id, v, true)).toEqual([
+      { status: 'valid', invalid_since: null, invalid_reason: null, changed: true },
+    ]);
   });
 
   it('gives the service role a key without changing the tenant of its transaction', async () => {
@@ -51,11 +65,13 @@ describe('Ringover API keys', () => {
     expect(seen).toEqual({ key: 'b-key-0123456789', tenant: a.id });
   });
 
-  it('keeps every key function out of the staff role\'s reach (42501)', async () => {
+  it("keeps every key function out of the staff role's reach (42501)", async () => {
     const t = await db.createTenant();
     const user = await db.createUser(t.id);
     const staff = (sql: string, params: unknown[] = []) =>
-      sqlstate(asStaff(db.pools.staff, { tenantId: t.id, userId: user.id }, (c: pg.PoolClient) => c.query(sql, params)));
+      sqlstate(
+        asStaff(db.pools.staff, { tenantId: t.id, userId: user.id }, (c: pg.PoolClient) => c.query(sql, params)),
+      );
     expect(await staff('select * from app_private.ringover_api_keys')).toBe('42501');
     expect(await staff('select * from app_hidden.ringover_api_key($1)', [t.id])).toBe('42501');
     expect(await staff('select * from app_hidden.record_ringover_api_key_answer($1, 1, true)', [t.id])).toBe('42501');
@@ -63,6 +79,10 @@ describe('Ringover API keys', () => {
     expect(await staff('select * from app_hidden.ringover_api_key_states()')).toBe('42501');
     expect(await staff("select app_private.set_ringover_api_key($1, 'staff-chosen-key')", [t.id])).toBe('42501');
     // The service role may use the functions but not write keys.
-    expect(await sqlstate(db.pools.service.query("select app_private.set_ringover_api_key($1, 'service-chosen-key')", [t.id]))).toBe('42501');
+    expect(
+      await sqlstate(
+        db.pools.service.query("select app_private.set_ringover_api_key($1, 'service-chosen-key')", [t.id]),
+      ),
+    ).toBe('42501');
   });
 });

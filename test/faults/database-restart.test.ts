@@ -6,7 +6,16 @@
 // completes once.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { startOwnCluster, APP_PASSWORD, type OwnCluster } from './support/cluster.ts';
-import { startRingside, deliver, delivery, sleep, waitFor, type RingsideProcess, type Answer, type Tenant } from './support/ringside.ts';
+import {
+  startRingside,
+  deliver,
+  delivery,
+  sleep,
+  waitFor,
+  type RingsideProcess,
+  type Answer,
+  type Tenant,
+} from './support/ringside.ts';
 import { startFakes, type Fakes } from '../worker/support/fakes.ts';
 
 let cluster: OwnCluster;
@@ -30,7 +39,10 @@ async function aiStatus(eventId: string) {
     await client.query('begin');
     await client.query("select set_config('app.current_tenant', $1, true)", [tenant.id]);
     const { rows } = await client.query('select metadata from app_public.interaction_events where id = $1', [eventId]);
-    const { rows: tasks } = await client.query('select count(*)::int as n from app_public.tasks where interaction_event_id = $1', [eventId]);
+    const { rows: tasks } = await client.query(
+      'select count(*)::int as n from app_public.tasks where interaction_event_id = $1',
+      [eventId],
+    );
     await client.query('commit');
     return { metadata: rows[0]?.metadata ?? {}, tasks: tasks[0].n as number };
   } finally {
@@ -88,7 +100,9 @@ describe('a PostgreSQL restart during an AI job and webhook load', () => {
       'the AI job to complete',
       async () => {
         const s = await aiStatus(first.eventId!);
-        return ['transcript_status', 'summary_status', 'sentiment_status'].every((k) => s.metadata[k] === 'completed') ? s : undefined;
+        return ['transcript_status', 'summary_status', 'sentiment_status'].every((k) => s.metadata[k] === 'completed')
+          ? s
+          : undefined;
       },
       20_000,
     );
@@ -100,7 +114,9 @@ describe('a PostgreSQL restart during an AI job and webhook load', () => {
     });
 
     // The worker's liveness connection came back: no sweep keeps failing after recovery.
-    await waitFor('the liveness connection to come back', async () => /worker liveness connection restored/.test(app!.output()));
+    await waitFor('the liveness connection to come back', async () =>
+      /worker liveness connection restored/.test(app!.output()),
+    );
     expect(app.child.exitCode).toBeNull();
     console.info(
       JSON.stringify({

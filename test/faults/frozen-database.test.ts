@@ -44,7 +44,9 @@ describe('a frozen database', () => {
 
     proxy.freeze();
     const readiness = await timed('/readyz');
-    const webhooks: Answer[] = await Promise.all(Array.from({ length: 5 }, () => deliver(server.url, tenant, delivery().body)));
+    const webhooks: Answer[] = await Promise.all(
+      Array.from({ length: 5 }, () => deliver(server.url, tenant, delivery().body)),
+    );
     expect(readiness.status).toBe(503);
     expect(readiness.ms).toBeLessThan(3_000);
     expect(webhooks.map((a) => a.status)).toEqual([503, 503, 503, 503, 503]);
@@ -57,11 +59,18 @@ describe('a frozen database', () => {
       return answer.status === 202 ? answer : undefined;
     });
     acknowledged.push(after.eventId!);
-    const { rows } = await db.owner.query('select id::text from app_public.interaction_events where id = any($1::uuid[])', [acknowledged]);
+    const { rows } = await db.owner.query(
+      'select id::text from app_public.interaction_events where id = any($1::uuid[])',
+      [acknowledged],
+    );
     expect(rows.map((r) => r.id).sort()).toEqual([...acknowledged].sort());
     await waitFor('/readyz to say ready again', async () => (await timed('/readyz')).status === 200);
     console.info(
-      JSON.stringify({ figure: 'frozen database', readyz_ms: Math.round(readiness.ms), webhook_503_ms_max: Math.round(Math.max(...webhooks.map((a) => a.ms))) }),
+      JSON.stringify({
+        figure: 'frozen database',
+        readyz_ms: Math.round(readiness.ms),
+        webhook_503_ms_max: Math.round(Math.max(...webhooks.map((a) => a.ms))),
+      }),
     );
   }, 30_000);
 });

@@ -36,9 +36,13 @@ describe('a worker killed mid-job', () => {
     const held = fakes.hold('transcribe');
     child = spawn(process.execPath, [fileURLToPath(new URL('../../server/worker/main.ts', import.meta.url))], {
       env: {
-        ...process.env, ...fakes.env,
-        NODE_ENV: 'test', LOG_LEVEL: 'silent', DEMO: '0',
-        DATABASE_URL: db.ownerUrl, DATABASE_APP_PASSWORD: db.appPassword,
+        ...process.env,
+        ...fakes.env,
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'silent',
+        DEMO: '0',
+        DATABASE_URL: db.ownerUrl,
+        DATABASE_APP_PASSWORD: db.appPassword,
         DATA_DIR: mkdtempSync(join(tmpdir(), 'ringside-killed-')),
       },
       stdio: ['ignore', 'ignore', 'inherit'],
@@ -51,11 +55,20 @@ describe('a worker killed mid-job', () => {
 
     const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DEMO: '0', ...fakes.env });
     const t0 = performance.now();
-    worker = await startWorker({ config, serviceUrl: db.pools.serviceUrl, logger: createLogger('silent'), registry: new Registry() });
+    worker = await startWorker({
+      config,
+      serviceUrl: db.pools.serviceUrl,
+      logger: createLogger('silent'),
+      registry: new Registry(),
+    });
     await waitFor('the job to run again', async () => fakes.received.transcribe.length === 2, 10_000);
     const resumedMs = performance.now() - t0;
     const m = await waitForAi(db, call, 20_000);
-    expect([m.transcript_status, m.summary_status, m.sentiment_status]).toEqual(['completed', 'completed', 'completed']);
+    expect([m.transcript_status, m.summary_status, m.sentiment_status]).toEqual([
+      'completed',
+      'completed',
+      'completed',
+    ]);
     expect(fakes.received.messages).toHaveLength(1);
     console.info(JSON.stringify({ figure: 'killed worker resume', resumed_after_ms: Math.round(resumedMs) }));
   }, 40_000);

@@ -18,7 +18,13 @@ beforeAll(async () => {
   [db, fakes] = await Promise.all([createTestDatabase(), startFakes()]);
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DEMO: '0', ...fakes.env });
   // No settling period: this test has no outage to let settle (the production default waits 5 s).
-  worker = await startWorker({ config, serviceUrl: db.pools.serviceUrl, logger: createLogger('silent'), pollInterval: 100, settleMs: 0 });
+  worker = await startWorker({
+    config,
+    serviceUrl: db.pools.serviceUrl,
+    logger: createLogger('silent'),
+    pollInterval: 100,
+    settleMs: 0,
+  });
 });
 afterAll(async () => {
   await worker?.stop();
@@ -37,15 +43,23 @@ describe("the sweeper and this worker's own locks", () => {
     const held = fakes.hold('transcribe');
     await recordedCall(db, fakes.recordingUrl());
     await held.arrived;
-    const { rows: running } = await db.owner.query('select id::text from graphile_worker.jobs where locked_by = $1', [worker.poolId]);
+    const { rows: running } = await db.owner.query('select id::text from graphile_worker.jobs where locked_by = $1', [
+      worker.poolId,
+    ]);
     expect(running).toHaveLength(1);
     // A lost one: locked under this worker's id 10 s ago, by no task of this process (a task this
     // worker does not know, so it is never picked up again here).
-    const { rows: [lost] } = await db.owner.query(
-      `select id::text from graphile_worker.add_job('faults__lost', '{}'::json)`,
+    const {
+      rows: [lost],
+    } = await db.owner.query(`select id::text from graphile_worker.add_job('faults__lost', '{}'::json)`);
+    await db.owner.query(
+      `update graphile_worker._private_jobs set locked_by = $1, locked_at = now() - interval '10 seconds' where id = $2`,
+      [worker.poolId, lost.id],
     );
-    await db.owner.query(`update graphile_worker._private_jobs set locked_by = $1, locked_at = now() - interval '10 seconds' where id = $2`, [worker.poolId, lost.id]);
-    await db.owner.query(`update graphile_worker._private_jobs set locked_at = now() - interval '10 seconds' where id = $1`, [running[0].id]);
+    await db.owner.query(
+      `update graphile_worker._private_jobs set locked_at = now() - interval '10 seconds' where id = $1`,
+      [running[0].id],
+    );
 
     await worker.sweep();
     expect(await lockOf(lost.id)).toBeNull();

@@ -21,7 +21,11 @@ beforeAll(async () => {
 
 /** A live stream, logged in through the API; `text` is everything received, `ended` when it closes. */
 async function openStream(url: string) {
-  const login = await fetch(`${url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(staff) });
+  const login = await fetch(`${url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(staff),
+  });
   const { token } = (await login.json()) as { token: string };
   let text = '';
   let connected = () => {};
@@ -62,11 +66,24 @@ function slowDelivery(url: string, body: string) {
   const written = new Promise<void>((resolve) => (accepted = resolve));
   const answer = new Promise<RawAnswer>((resolve) => {
     const req = request(
-      { hostname, port, method: 'POST', path: `/api/v1/webhooks/ringover/${tenant.slug}`, agent: false, headers: { ...signedHeaders(tenant, body), 'content-length': Buffer.byteLength(body) } },
+      {
+        hostname,
+        port,
+        method: 'POST',
+        path: `/api/v1/webhooks/ringover/${tenant.slug}`,
+        agent: false,
+        headers: { ...signedHeaders(tenant, body), 'content-length': Buffer.byteLength(body) },
+      },
       (res) => {
         let text = '';
         res.on('data', (c) => (text += c));
-        res.on('end', () => resolve({ status: res.statusCode!, eventId: JSON.parse(text || '{}').event_id, connection: res.headers.connection }));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode!,
+            eventId: JSON.parse(text || '{}').event_id,
+            connection: res.headers.connection,
+          }),
+        );
       },
     );
     req.on('error', (error: NodeJS.ErrnoException) => resolve({ status: 0, error: error.code ?? error.message }));
@@ -134,12 +151,25 @@ describe('SIGTERM under load', () => {
     const outcomes = new Set(quick.map((a) => (a.status ? String(a.status) : a.error)));
     expect([...outcomes].filter((o) => !['202', 'ECONNREFUSED', 'ECONNRESET'].includes(o!))).toEqual([]);
     const unanswered = quick.filter((a) => !a.status).map((a) => a.callId!);
-    const { rows: storedUnanswered } = await db.owner.query('select external_id from app_public.interaction_events where external_id = any($1::text[])', [unanswered]);
+    const { rows: storedUnanswered } = await db.owner.query(
+      'select external_id from app_public.interaction_events where external_id = any($1::text[])',
+      [unanswered],
+    );
     expect(storedUnanswered).toEqual([]);
 
     const acknowledged = [...slowAnswers, ...quick].filter((a) => a.status === 202).map((a) => a.eventId!);
-    const { rows } = await db.owner.query('select count(*)::int as n from app_public.interaction_events where id = any($1::uuid[])', [acknowledged]);
+    const { rows } = await db.owner.query(
+      'select count(*)::int as n from app_public.interaction_events where id = any($1::uuid[])',
+      [acknowledged],
+    );
     expect(rows[0].n).toBe(acknowledged.length);
-    console.info(JSON.stringify({ figure: 'SIGTERM under load', shutdown_ms: Math.round(shutdownMs), in_flight_answered: slowAnswers.length, load_answered: quick.filter((a) => a.status).length }));
+    console.info(
+      JSON.stringify({
+        figure: 'SIGTERM under load',
+        shutdown_ms: Math.round(shutdownMs),
+        in_flight_answered: slowAnswers.length,
+        load_answered: quick.filter((a) => a.status).length,
+      }),
+    );
   }, 40_000);
 });

@@ -26,7 +26,10 @@ beforeAll(async () => {
     if (range) {
       const start = Number(range[1]);
       const end = range[2] ? Number(range[2]) : AUDIO.length - 1;
-      res.writeHead(206, { 'content-range': `bytes ${start}-${end}/${AUDIO.length}`, 'content-length': end - start + 1 });
+      res.writeHead(206, {
+        'content-range': `bytes ${start}-${end}/${AUDIO.length}`,
+        'content-length': end - start + 1,
+      });
       res.end(AUDIO.subarray(start, end + 1));
     } else {
       res.writeHead(200, { 'content-length': AUDIO.length });
@@ -46,9 +49,20 @@ beforeAll(async () => {
   const life = inboundLifecycle();
   for (let i = 0; i < 30; i++) {
     const started = new Date(Date.UTC(2026, 10, 1 + i, 9)).toISOString();
-    const facts = i % 3 === 0
-      ? { ...life.hangup, started_at: started, ended_at: started, recording_url: audioUrl }
-      : { direction: i % 3 === 1 ? 'inbound' : 'outbound', caller_number: '+33612345678', caller_e164: '+33612345678', caller_display: '+33 6 12 34 56 78', callee_number: '+33612345678', callee_e164: '+33612345678', callee_display: '+33 6 12 34 56 78', started_at: started, ended_at: started };
+    const facts =
+      i % 3 === 0
+        ? { ...life.hangup, started_at: started, ended_at: started, recording_url: audioUrl }
+        : {
+            direction: i % 3 === 1 ? 'inbound' : 'outbound',
+            caller_number: '+33612345678',
+            caller_e164: '+33612345678',
+            caller_display: '+33 6 12 34 56 78',
+            callee_number: '+33612345678',
+            callee_e164: '+33612345678',
+            callee_display: '+33 6 12 34 56 78',
+            started_at: started,
+            ended_at: started,
+          };
     await ingest(db.pools.service, a.id, `a-${i}`, i % 3 === 1 ? 'missed' : 'hangup', facts);
   }
   await ingest(db.pools.service, b.id, 'b-1', 'hangup', { ...life.hangup, recording_url: audioUrl });
@@ -61,7 +75,11 @@ afterAll(async () => {
 });
 
 async function login(user: { email: string; password: string }) {
-  const res = await fetch(`${server.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(user) });
+  const res = await fetch(`${server.url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(user),
+  });
   expect(res.status).toBe(200);
   return { ...(await res.json()), cookie: res.headers.get('set-cookie') ?? '' };
 }
@@ -75,15 +93,25 @@ describe('staff authentication', () => {
     expect(session.token).toMatch(/^ey/);
     expect(new Date(session.expires_at).getTime()).toBeGreaterThan(Date.now());
     expect(session.cookie).toMatch(/ringside_session=.*HttpOnly/i);
-    const viaCookie = await fetch(`${server.url}/api/v1/ringover/calls`, { headers: { cookie: session.cookie.split(';')[0] } });
+    const viaCookie = await fetch(`${server.url}/api/v1/ringover/calls`, {
+      headers: { cookie: session.cookie.split(';')[0] },
+    });
     expect(viaCookie.status).toBe(200);
   });
 
   it('refuses a wrong password with 401 and a malformed body with 422', async () => {
-    const wrong = await fetch(`${server.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...staffA, password: 'nope' }) });
+    const wrong = await fetch(`${server.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...staffA, password: 'nope' }),
+    });
     expect(wrong.status).toBe(401);
     expect((await wrong.json()).error.code).toBe('invalid_credentials');
-    const malformed = await fetch(`${server.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const malformed = await fetch(`${server.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(malformed.status).toBe(422);
   });
 
@@ -96,14 +124,16 @@ describe('staff authentication', () => {
 });
 
 describe('GET /api/v1/ringover/calls', () => {
-  it('pages the tenant\'s calls newest first, with the total', async () => {
+  it("pages the tenant's calls newest first, with the total", async () => {
     const { token } = await login(staffA);
     const res = await get('/api/v1/ringover/calls?per_page=10&page=2', token);
     expect(res.status).toBe(200);
     const page = await res.json();
     expect(page).toMatchObject({ total: 30, page: 2, per_page: 10 });
     expect(page.items).toHaveLength(10);
-    expect(page.items.map((c: { call_id: string }) => c.call_id)).toEqual(Array.from({ length: 10 }, (_, i) => `a-${19 - i}`));
+    expect(page.items.map((c: { call_id: string }) => c.call_id)).toEqual(
+      Array.from({ length: 10 }, (_, i) => `a-${19 - i}`),
+    );
     expect(JSON.stringify(page)).not.toContain('/records/');
   });
 
@@ -145,7 +175,12 @@ describe('GET /api/v1/ringover/calls/:id and its recording', () => {
     const { token } = await login(staffA);
     const { rows } = await db.owner.query("select id from app_public.interaction_events where external_id = 'a-0'");
     const call = await (await get(`/api/v1/ringover/calls/${rows[0].id}`, token)).json();
-    expect(call).toMatchObject({ call_id: 'a-0', contact: { id: marie, name: 'Marie Dupont' }, case: { id: marieCase, reference: '2026/042' }, has_recording: true });
+    expect(call).toMatchObject({
+      call_id: 'a-0',
+      contact: { id: marie, name: 'Marie Dupont' },
+      case: { id: marieCase, reference: '2026/042' },
+      has_recording: true,
+    });
     expect(call.recording_url).toBeUndefined();
   });
 

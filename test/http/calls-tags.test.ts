@@ -17,8 +17,22 @@ beforeAll(async () => {
   const userB = await db.createUser(b.id);
   const life = inboundLifecycle();
   await ingest(db.pools.service, a.id, '7534779999276888538', 'hangup', life.hangup!);
-  await ingest(db.pools.service, a.id, '7534779999276888538', 'tags_updated:1', { tags: ['Urgent', 'Nouveau client'] }, { sentAt: '2026-11-23T16:00:00Z' });
-  await ingest(db.pools.service, a.id, '7534779999276888538', 'comments_updated:1', { comments: 'Rappeler lundi' }, { sentAt: '2026-11-23T16:00:00Z' });
+  await ingest(
+    db.pools.service,
+    a.id,
+    '7534779999276888538',
+    'tags_updated:1',
+    { tags: ['Urgent', 'Nouveau client'] },
+    { sentAt: '2026-11-23T16:00:00Z' },
+  );
+  await ingest(
+    db.pools.service,
+    a.id,
+    '7534779999276888538',
+    'comments_updated:1',
+    { comments: 'Rappeler lundi' },
+    { sentAt: '2026-11-23T16:00:00Z' },
+  );
   await ingest(db.pools.service, a.id, 'untagged', 'hangup', life.hangup!);
   await ingest(db.pools.service, a.id, 'other-tag', 'hangup', life.hangup!);
   await ingest(db.pools.service, a.id, 'other-tag', 'tags_updated:1', { tags: ['Payé'] });
@@ -34,31 +48,43 @@ afterAll(async () => {
 });
 
 const calls = async (query: string, as = token) => {
-  const res = await fetch(`${server.url}/api/v1/ringover/calls${query}`, { headers: { authorization: `Bearer ${as}` } });
+  const res = await fetch(`${server.url}/api/v1/ringover/calls${query}`, {
+    headers: { authorization: `Bearer ${as}` },
+  });
   return { status: res.status, body: await res.json() };
 };
 
 describe('GET /api/v1/ringover/calls and tags', () => {
-  it('shows each call\'s tags, comment and sources', async () => {
+  it("shows each call's tags, comment and sources", async () => {
     const { body } = await calls('');
     const tagged = body.items.find((c: { call_id: string }) => c.call_id === '7534779999276888538');
-    expect(tagged).toMatchObject({ tags: ['Urgent', 'Nouveau client'], comments: 'Rappeler lundi', sources: ['webhook'] });
+    expect(tagged).toMatchObject({
+      tags: ['Urgent', 'Nouveau client'],
+      comments: 'Rappeler lundi',
+      sources: ['webhook'],
+    });
     expect(body.items.find((c: { call_id: string }) => c.call_id === 'untagged')).not.toHaveProperty('tags');
   });
 
-  it('keeps only the calls carrying the tag, in the caller\'s tenant, with the total', async () => {
+  it("keeps only the calls carrying the tag, in the caller's tenant, with the total", async () => {
     const { status, body } = await calls('?tag=Urgent');
     expect(status).toBe(200);
     expect(body.items.map((c: { call_id: string }) => c.call_id)).toEqual(['7534779999276888538']);
     expect(body.total).toBe(1);
-    expect((await calls(`?tag=${encodeURIComponent('Payé')}`)).body.items.map((c: { call_id: string }) => c.call_id)).toEqual(['other-tag']);
-    expect((await calls('?tag=Urgent', otherToken)).body.items.map((c: { call_id: string }) => c.call_id)).toEqual(['b-call']);
+    expect(
+      (await calls(`?tag=${encodeURIComponent('Payé')}`)).body.items.map((c: { call_id: string }) => c.call_id),
+    ).toEqual(['other-tag']);
+    expect((await calls('?tag=Urgent', otherToken)).body.items.map((c: { call_id: string }) => c.call_id)).toEqual([
+      'b-call',
+    ]);
     expect((await calls('?tag=urgent')).body.total).toBe(0);
   });
 
   it('shows the tags and comment on one call', async () => {
     const { body } = await calls('?tag=Urgent');
-    const res = await fetch(`${server.url}/api/v1/ringover/calls/${body.items[0].id}`, { headers: { authorization: `Bearer ${token}` } });
+    const res = await fetch(`${server.url}/api/v1/ringover/calls/${body.items[0].id}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(await res.json()).toMatchObject({ tags: ['Urgent', 'Nouveau client'], comments: 'Rappeler lundi' });
   });
 

@@ -22,12 +22,16 @@ describe('the committed GraphQL schema (db/schema.graphql)', () => {
     const served = await servedSchemaSDL(server.graphql);
     const committed = readFileSync(SCHEMA_SDL_FILE, 'utf8');
     // Compared line by line, so that a failure shows the lines that differ.
-    expect(committed.split('\n'), 'db/schema.graphql differs from the schema PostGraphile builds: run `npm run db:schema` and commit it').toEqual(served.split('\n'));
+    expect(
+      committed.split('\n'),
+      'db/schema.graphql differs from the schema PostGraphile builds: run `npm run db:schema` and commit it',
+    ).toEqual(served.split('\n'));
   });
 
   it('documents the API from the database comments and keeps secrets out of it', () => {
     const committed = readFileSync(SCHEMA_SDL_FILE, 'utf8');
     expect(committed).toContain('A firm using ringside.');
-    for (const hidden of ['webhookSecret', 'passwordHash', 'recordingUrl', 'LiveEvent']) expect(committed, hidden).not.toMatch(new RegExp(`\\b${hidden}\\b`));
+    for (const hidden of ['webhookSecret', 'passwordHash', 'recordingUrl', 'LiveEvent'])
+      expect(committed, hidden).not.toMatch(new RegExp(`\\b${hidden}\\b`));
   });
 });

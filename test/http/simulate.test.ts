@@ -29,10 +29,27 @@ afterAll(async () => {
 
 function simulate(args: string[]): Promise<{ code: number | null; lines: string[]; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [SIMULATE, '--url', server.url, '--tenant', tenant.slug, '--secret', tenant.webhookSecret, '--calls', '4', '--rate', '20', ...args], {
-      env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        SIMULATE,
+        '--url',
+        server.url,
+        '--tenant',
+        tenant.slug,
+        '--secret',
+        tenant.webhookSecret,
+        '--calls',
+        '4',
+        '--rate',
+        '20',
+        ...args,
+      ],
+      {
+        env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -43,15 +60,21 @@ function simulate(args: string[]): Promise<{ code: number | null; lines: string[
 }
 
 describe('npm run simulate', () => {
-  it('sends Ringover\'s real shapes by default, all accepted, keyed by 19-digit ids', async () => {
+  it("sends Ringover's real shapes by default, all accepted, keyed by 19-digit ids", async () => {
     const run = await simulate([]);
     expect(run.code, run.stderr).toBe(0);
     expect(run.lines.length).toBeGreaterThanOrEqual(4 * 2);
     for (const line of run.lines) expect(line, line).toMatch(/^\d{19} \S+\s+→ (202|200) /);
-    const { rows } = await db.owner.query("select external_id from app_public.interaction_events where tenant_id = $1", [tenant.id]);
+    const { rows } = await db.owner.query(
+      'select external_id from app_public.interaction_events where tenant_id = $1',
+      [tenant.id],
+    );
     expect(rows).toHaveLength(4);
     for (const row of rows) expect(row.external_id).toMatch(/^\d{19}$/);
-    const { rows: deliveries } = await db.owner.query("select raw_body from app_private.webhook_deliveries where tenant_id = $1 and event = 'ringing' limit 1", [tenant.id]);
+    const { rows: deliveries } = await db.owner.query(
+      "select raw_body from app_private.webhook_deliveries where tenant_id = $1 and event = 'ringing' limit 1",
+      [tenant.id],
+    );
     expect(deliveries[0].raw_body).toMatch(/"call_id":\d{19},"channel_id":\d{20}/);
   });
 

@@ -38,7 +38,14 @@ afterAll(async () => {
 function admin(args: string[], stdin: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [ADMIN, ...args], {
-      env: { ...process.env, DATABASE_URL: db.ownerUrl, DATABASE_APP_PASSWORD: db.appPassword, DATA_DIR: dataDir, JWT_SECRET: 'x'.repeat(32), LOG_LEVEL: 'silent' },
+      env: {
+        ...process.env,
+        DATABASE_URL: db.ownerUrl,
+        DATABASE_APP_PASSWORD: db.appPassword,
+        DATA_DIR: dataDir,
+        JWT_SECRET: 'x'.repeat(32),
+        LOG_LEVEL: 'silent',
+      },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -56,7 +63,11 @@ function deliver(key: string, slug = tenant.slug) {
   sequence += 1;
   const body = `{"resource":"call","event":"ringing","timestamp":1795449000.2,"attempt":1,"data":{"call_id":${7534779999276800000n + BigInt(sequence)},"direction":"in","from_number":"32470123456","to_number":"3222345678"}}`;
   const url = `${server.url}/api/v1/webhooks/ringover/${slug}`;
-  return fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-ringover-webhook-signature': signRingoverJwt(key, url, body) } }).then((r) => r.status);
+  return fetch(url, {
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/json', 'x-ringover-webhook-signature': signRingoverJwt(key, url, body) },
+  }).then((r) => r.status);
 }
 /** Polls until `attempt` gives `expected`: keys reach the server's tenant cache within its few seconds. */
 async function eventually<T>(attempt: () => Promise<T>, expected: T, what: string): Promise<void> {
@@ -83,7 +94,12 @@ describe('npm run admin -- webhook:set-secret', () => {
   it('keeps the previous key valid for 7 days after the change, then refuses it (401)', async () => {
     expect(await deliver(tenant.webhookSecret)).toBe(202);
     const changedAgo = (ms: number) =>
-      db.asOwnerFor(tenant.id, (c) => c.query("update app_private.tenant_secrets set rotated_at = now() - $2 * interval '1 millisecond' where tenant_id = $1", [tenant.id, ms]));
+      db.asOwnerFor(tenant.id, (c) =>
+        c.query(
+          "update app_private.tenant_secrets set rotated_at = now() - $2 * interval '1 millisecond' where tenant_id = $1",
+          [tenant.id, ms],
+        ),
+      );
     await changedAgo(7 * DAY_MS - 3600_000);
     expect(await deliver(tenant.webhookSecret)).toBe(202);
     await changedAgo(7 * DAY_MS + 3600_000);
@@ -92,10 +108,16 @@ describe('npm run admin -- webhook:set-secret', () => {
   });
 
   it('stores a contact key with --kind contact, and refuses an unknown kind or an empty stdin', async () => {
-    const run = await admin(['webhook:set-secret', '--tenant', tenant.id, '--kind', 'contact'], `ringover-contact-${randomBytes(16).toString('hex')}\n`);
+    const run = await admin(
+      ['webhook:set-secret', '--tenant', tenant.id, '--kind', 'contact'],
+      `ringover-contact-${randomBytes(16).toString('hex')}\n`,
+    );
     expect(run.code, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ kind: 'contact' });
-    expect((await admin(['webhook:set-secret', '--tenant', tenant.id, '--kind', 'sms'], 'ringover-key-0123456789abcdef\n')).code).not.toBe(0);
+    expect(
+      (await admin(['webhook:set-secret', '--tenant', tenant.id, '--kind', 'sms'], 'ringover-key-0123456789abcdef\n'))
+        .code,
+    ).not.toBe(0);
     expect((await admin(['webhook:set-secret', '--tenant', tenant.id], '')).code).not.toBe(0);
   });
 });
@@ -110,11 +132,22 @@ describe('RINGOVER_WEBHOOK_SECRET', () => {
       const send = () => {
         const body = '{"resource":"call","event":"ringing","data":{"call_id":"1","direction":"in"}}';
         const url = `${solo.url}/api/v1/webhooks/ringover/${t.slug}`;
-        return fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-ringover-webhook-signature': signRingoverJwt(shared, url, body) } }).then((r) => r.status);
+        return fetch(url, {
+          method: 'POST',
+          body,
+          headers: {
+            'content-type': 'application/json',
+            'x-ringover-webhook-signature': signRingoverJwt(shared, url, body),
+          },
+        }).then((r) => r.status);
       };
       expect(await send()).toBe(202);
       await lone.createTenant({ slug: 'deuxieme' });
-      await eventually(async () => ((await send()) === 401 ? 'refused' : 'accepted'), 'refused', 'the shared key once a second tenant exists');
+      await eventually(
+        async () => ((await send()) === 401 ? 'refused' : 'accepted'),
+        'refused',
+        'the shared key once a second tenant exists',
+      );
     } finally {
       await solo.close();
       await lone.drop();
@@ -128,7 +161,11 @@ describe('the tenant cache (WebhookTenants)', () => {
     const counter = { queries: 0 };
     const counted = new Proxy(pool, {
       get(target, prop, receiver) {
-        if (prop === 'query') return (...args: unknown[]) => { counter.queries += 1; return (target.query as (...a: unknown[]) => unknown)(...args); };
+        if (prop === 'query')
+          return (...args: unknown[]) => {
+            counter.queries += 1;
+            return (target.query as (...a: unknown[]) => unknown)(...args);
+          };
         return Reflect.get(target, prop, receiver);
       },
     });

@@ -9,7 +9,13 @@ import { signRingoverJwt } from '../../server/webhooks/signature.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/ringover/${name}`, import.meta.url), 'utf8');
 const REAL_CALL = '7534779999276888538';
-const LIFECYCLE = ['10-real-ringing.json', '11-real-hangup.json', '12-real-record_available.json', '15-tags_updated.json', '16-comments_updated.json'];
+const LIFECYCLE = [
+  '10-real-ringing.json',
+  '11-real-hangup.json',
+  '12-real-record_available.json',
+  '15-tags_updated.json',
+  '16-comments_updated.json',
+];
 
 let db: TestDatabase;
 let server: Awaited<ReturnType<typeof startTestServer>>;
@@ -23,9 +29,16 @@ beforeAll(async () => {
   tenant = await db.createTenant({ slug: 'cabinet-martin' });
   await db.createTenant({ slug: 'second-firm' });
   marie = await db.createContact(tenant.id, { first_name: 'Marie', last_name: 'Dupont', phone_e164: '+32470123456' });
-  marieCase = await db.createCase(tenant.id, { reference: '2026-014', title: 'Succession Dupont', contactIds: [marie] });
+  marieCase = await db.createCase(tenant.id, {
+    reference: '2026-014',
+    title: 'Succession Dupont',
+    contactIds: [marie],
+  });
   const user = await db.createUser(tenant.id);
-  server = await startTestServer(db, { WEBHOOK_RATE_LIMIT_PER_MIN: '100000', PUBLIC_URL: 'https://ringside.cabinet-martin.be' });
+  server = await startTestServer(db, {
+    WEBHOOK_RATE_LIMIT_PER_MIN: '100000',
+    PUBLIC_URL: 'https://ringside.cabinet-martin.be',
+  });
   staffToken = (await server.app.tokens.issue({ userId: user.id, tenantId: tenant.id, role: 'staff' })).token;
 });
 afterAll(async () => {
@@ -38,7 +51,8 @@ const url = (slug = tenant.slug, suffix = '') => `${server.url}/api/v1/webhooks/
 function deliver(body: string, opts: { key?: string; slug?: string; via?: 'header' | 'bearer'; suffix?: string } = {}) {
   const target = url(opts.slug, opts.suffix);
   const token = signRingoverJwt(opts.key ?? tenant.webhookSecret, target, body);
-  const auth: Record<string, string> = opts.via === 'bearer' ? { authorization: `Bearer ${token}` } : { 'x-ringover-webhook-signature': token };
+  const auth: Record<string, string> =
+    opts.via === 'bearer' ? { authorization: `Bearer ${token}` } : { 'x-ringover-webhook-signature': token };
   return fetch(target, { method: 'POST', body, headers: { 'content-type': 'application/json', ...auth } });
 }
 async function counts() {
@@ -50,11 +64,19 @@ async function counts() {
   return rows[0];
 }
 async function entry(callId: string, tenantId = tenant.id) {
-  const { rows } = await db.owner.query('select * from app_public.interaction_events where external_id = $1 and tenant_id = $2', [callId, tenantId]);
+  const { rows } = await db.owner.query(
+    'select * from app_public.interaction_events where external_id = $1 and tenant_id = $2',
+    [callId, tenantId],
+  );
   return rows;
 }
 const relevant = (row: Record<string, any>) => ({
-  title: row.title, call_type: row.call_type, direction: row.direction, duration_seconds: row.duration_seconds, contact_id: row.contact_id, case_id: row.case_id,
+  title: row.title,
+  call_type: row.call_type,
+  direction: row.direction,
+  duration_seconds: row.duration_seconds,
+  contact_id: row.contact_id,
+  case_id: row.case_id,
   metadata: Object.fromEntries(Object.entries(row.metadata).filter(([k]) => !['contact_id', 'case_id'].includes(k))),
 });
 /** Polls `attempt` until it gives `expected` (a key change reaches the tenant cache within a second or two). */
@@ -75,7 +97,13 @@ describe('samples 10–20, verbatim, signed as Ringover signs', () => {
     expect(statuses).toEqual([202, 202, 202, 202, 202]);
     const rows = await entry(REAL_CALL);
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ contact_id: marie, case_id: marieCase, call_type: 'answered', duration_seconds: 160, direction: 'inbound' });
+    expect(rows[0]).toMatchObject({
+      contact_id: marie,
+      case_id: marieCase,
+      call_type: 'answered',
+      duration_seconds: 160,
+      direction: 'inbound',
+    });
     expect(rows[0].metadata).toMatchObject({
       call_id: REAL_CALL,
       channel_id: '16390226718014117149',
@@ -91,9 +119,18 @@ describe('samples 10–20, verbatim, signed as Ringover signs', () => {
 
   it('builds the same entry from the same deliveries in reverse order, in another tenant', async () => {
     const other = await db.createTenant();
-    const theirMarie = await db.createContact(other.id, { first_name: 'Marie', last_name: 'Dupont', phone_e164: '+32470123456' });
-    const theirCase = await db.createCase(other.id, { reference: '2026-014', title: 'Succession Dupont', contactIds: [theirMarie] });
-    for (const name of [...LIFECYCLE].reverse()) expect((await deliver(fixture(name), { key: other.webhookSecret, slug: other.slug })).status).toBe(202);
+    const theirMarie = await db.createContact(other.id, {
+      first_name: 'Marie',
+      last_name: 'Dupont',
+      phone_e164: '+32470123456',
+    });
+    const theirCase = await db.createCase(other.id, {
+      reference: '2026-014',
+      title: 'Succession Dupont',
+      contactIds: [theirMarie],
+    });
+    for (const name of [...LIFECYCLE].reverse())
+      expect((await deliver(fixture(name), { key: other.webhookSecret, slug: other.slug })).status).toBe(202);
     const [mine] = await entry(REAL_CALL);
     const [theirs] = await entry(REAL_CALL, other.id);
     expect({ ...relevant(theirs), contact_id: marie, case_id: marieCase }).toEqual(relevant(mine));
@@ -123,11 +160,17 @@ describe('samples 10–20, verbatim, signed as Ringover signs', () => {
   });
 
   it('keeps the SMS and transcription_available in the inbox and answers 200 ignored', async () => {
-    for (const [name, event] of [['18-sms-received.json', 'sms.received'], ['19-transcription_available.json', 'aftercall.transcription_available']]) {
+    for (const [name, event] of [
+      ['18-sms-received.json', 'sms.received'],
+      ['19-transcription_available.json', 'aftercall.transcription_available'],
+    ]) {
       const res = await deliver(fixture(name!));
       expect(res.status).toBe(200);
       expect(await res.json()).toMatchObject({ status: 'ignored' });
-      const { rows } = await db.owner.query('select outcome, raw_body from app_private.webhook_deliveries where event = $1', [event]);
+      const { rows } = await db.owner.query(
+        'select outcome, raw_body from app_private.webhook_deliveries where event = $1',
+        [event],
+      );
       expect(rows).toEqual([{ outcome: 'ignored', raw_body: fixture(name!) }]);
     }
   });
@@ -145,35 +188,53 @@ describe('a 20-digit id round-trips exactly through SQL, REST, GraphQL and SSE',
       // The answer's JSON, read as text: a JSON number would have been rounded.
       expect(await res.text()).toMatch(new RegExp(`"call_id":\\s*"${id}"`));
 
-      const { rows } = await db.owner.query('select external_id from app_public.interaction_events where external_id = $1', [id]);
+      const { rows } = await db.owner.query(
+        'select external_id from app_public.interaction_events where external_id = $1',
+        [id],
+      );
       expect(rows).toEqual([{ external_id: id }]);
 
-      const list = await fetch(`${server.url}/api/v1/ringover/calls?per_page=100`, { headers: { authorization: `Bearer ${staffToken}` } });
+      const list = await fetch(`${server.url}/api/v1/ringover/calls?per_page=100`, {
+        headers: { authorization: `Bearer ${staffToken}` },
+      });
       expect((await list.json()).items.map((c: { call_id: string }) => c.call_id)).toContain(id);
 
       const gql = await fetch(`${server.url}/graphql`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${staffToken}` },
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json',
+          authorization: `Bearer ${staffToken}`,
+        },
         body: JSON.stringify({ query: '{ allInteractionEvents { nodes { externalId } } }' }),
       });
-      expect((await gql.json()).data.allInteractionEvents.nodes.map((n: { externalId: string }) => n.externalId)).toContain(id);
+      expect(
+        (await gql.json()).data.allInteractionEvents.nodes.map((n: { externalId: string }) => n.externalId),
+      ).toContain(id);
 
-      await stream.until((s) => s.of('call_event_created').some((e) => json(e).call_id === id), `call_event_created for ${id}`);
-      expect(stream.of('call_event_created').find((e) => json(e).call_id === id)!.data).toMatch(new RegExp(`"call_id":\\s*"${id}"`));
+      await stream.until(
+        (s) => s.of('call_event_created').some((e) => json(e).call_id === id),
+        `call_event_created for ${id}`,
+      );
+      expect(stream.of('call_event_created').find((e) => json(e).call_id === id)!.data).toMatch(
+        new RegExp(`"call_id":\\s*"${id}"`),
+      );
     } finally {
       stream.close();
     }
   });
 
   it('takes 7534779999276888538 as a number and as a string for one call', async () => {
-    const asString = fixture('12-real-record_available.json').replace(`"call_id":${REAL_CALL}`, `"call_id":"${REAL_CALL}"`).replace('"attempt":1', '"attempt":2');
+    const asString = fixture('12-real-record_available.json')
+      .replace(`"call_id":${REAL_CALL}`, `"call_id":"${REAL_CALL}"`)
+      .replace('"attempt":1', '"attempt":2');
     const res = await deliver(asString);
     expect(await res.json()).toMatchObject({ status: 'duplicate', call_id: REAL_CALL });
     expect(await entry(REAL_CALL)).toHaveLength(1);
   });
 });
 
-describe('Ringover\'s signature', () => {
+describe("Ringover's signature", () => {
   it('refuses a forged body under a captured token (401) and stores nothing', async () => {
     const real = fixture('14-real-missed.json').replace('7534779999276889123', '7534779999276880001');
     const captured = signRingoverJwt(tenant.webhookSecret, url(), real);
@@ -184,7 +245,11 @@ describe('Ringover\'s signature', () => {
     ];
     const before = await counts();
     for (const forged of forgeries) {
-      const res = await fetch(url(), { method: 'POST', body: forged, headers: { 'content-type': 'application/json', 'x-ringover-webhook-signature': captured } });
+      const res = await fetch(url(), {
+        method: 'POST',
+        body: forged,
+        headers: { 'content-type': 'application/json', 'x-ringover-webhook-signature': captured },
+      });
       expect(res.status).toBe(401);
       expect((await res.json()).error.code).toBe('invalid_signature');
     }
@@ -194,7 +259,9 @@ describe('Ringover\'s signature', () => {
   it('accepts the token in Authorization: Bearer, and never stores a signature header', async () => {
     const body = fixture('10-real-ringing.json').replaceAll(REAL_CALL, '7534779999276880003');
     expect((await deliver(body, { via: 'bearer' })).status).toBe(202);
-    const { rows } = await db.owner.query("select headers from app_private.webhook_deliveries where call_id = '7534779999276880003'");
+    const { rows } = await db.owner.query(
+      "select headers from app_private.webhook_deliveries where call_id = '7534779999276880003'",
+    );
     expect(rows[0].headers).toMatchObject({ verified_by: 'jwt' });
     expect(Object.keys(rows[0].headers).filter((h) => /signature|authorization/i.test(h))).toEqual([]);
   });
@@ -218,12 +285,16 @@ describe('every other event Ringover posts', () => {
     const res = await deliver(body);
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ status: 'ignored' });
-    const { rows } = await db.owner.query('select outcome from app_private.webhook_deliveries where event = $1', [`${resource}.${event}`]);
+    const { rows } = await db.owner.query('select outcome from app_private.webhook_deliveries where event = $1', [
+      `${resource}.${event}`,
+    ]);
     expect(rows.map((r) => r.outcome)).toContain('ignored');
   });
 
   it('keeps an internal call and answers 200 ignored (internal call), creating no entry', async () => {
-    const body = fixture('11-real-hangup.json').replaceAll(REAL_CALL, '7534779999276881010').replace('"is_internal":false', '"is_internal":1');
+    const body = fixture('11-real-hangup.json')
+      .replaceAll(REAL_CALL, '7534779999276881010')
+      .replace('"is_internal":false', '"is_internal":1');
     const res = await deliver(body);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ status: 'ignored', reason: 'internal call' });
@@ -233,10 +304,20 @@ describe('every other event Ringover posts', () => {
   it('updates the tags when staff edit them again (and back), broadcasting call_event_updated each time', async () => {
     const tags = (names: string[], timestamp: number) =>
       // The id spliced in as a bare number: a JS number literal would already be rounded.
-      JSON.stringify({ resource: 'aftercall', event: 'tags_updated', timestamp, attempt: 1, data: { call_id: 'ID', tags: names.map((name, i) => ({ tag_id: i, name })) } })
-        .replace('"ID"', REAL_CALL);
-    const updates = async () => (await db.owner.query("select count(*)::int as n from app_private.live_events where type = 'call_event_updated'")).rows[0].n;
-    for (const [names, at] of [[['Payé'], 1795449500], [['Urgent', 'Nouveau client'], 1795449600]] as const) {
+      JSON.stringify({
+        resource: 'aftercall',
+        event: 'tags_updated',
+        timestamp,
+        attempt: 1,
+        data: { call_id: 'ID', tags: names.map((name, i) => ({ tag_id: i, name })) },
+      }).replace('"ID"', REAL_CALL);
+    const updates = async () =>
+      (await db.owner.query("select count(*)::int as n from app_private.live_events where type = 'call_event_updated'"))
+        .rows[0].n;
+    for (const [names, at] of [
+      [['Payé'], 1795449500],
+      [['Urgent', 'Nouveau client'], 1795449600],
+    ] as const) {
       const before = await updates();
       const res = await deliver(tags([...names], at));
       expect(res.status).toBe(202);
@@ -251,15 +332,26 @@ describe('every other event Ringover posts', () => {
 
 describe('Contact Call lookup', () => {
   const question = (from: string, to: string, direction = 'inbound') =>
-    JSON.stringify({ resource: 'call', event: 'contact', timestamp: 1795449000.15, attempt: 1, data: { call_id: 'ID', direction, from_number: from, to_number: to } }).replace('"ID"', REAL_CALL);
+    JSON.stringify({
+      resource: 'call',
+      event: 'contact',
+      timestamp: 1795449000.15,
+      attempt: 1,
+      data: { call_id: 'ID', direction, from_number: from, to_number: to },
+    }).replace('"ID"', REAL_CALL);
 
-  it('answers a known caller in Ringover\'s shape: the contact, the active case in company, a link to the case', async () => {
+  it("answers a known caller in Ringover's shape: the contact, the active case in company, a link to the case", async () => {
     const before = await counts();
     const res = await deliver(fixture('17-contact-lookup-request.json'), { suffix: '/contact' });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({
-      uuid: marie, firstname: 'Marie', lastname: 'Dupont', company: 'Dossier 2026-014 · Succession Dupont',
-      url: `https://ringside.cabinet-martin.be/cases/${marieCase}`, data: { dossier: '2026-014' }, is_shared: true,
+      uuid: marie,
+      firstname: 'Marie',
+      lastname: 'Dupont',
+      company: 'Dossier 2026-014 · Succession Dupont',
+      url: `https://ringside.cabinet-martin.be/cases/${marieCase}`,
+      data: { dossier: '2026-014' },
+      is_shared: true,
     });
     expect(await counts()).toEqual(before);
   });
@@ -278,8 +370,15 @@ describe('Contact Call lookup', () => {
     expect((await res.json()).uuid).toBe(marie);
   });
 
-  it('answers 404 {} for an unknown number, an anonymous one, and the firm\'s own number on an outbound call', async () => {
-    for (const body of [question('32499999999', '3222345678'), question('anonymous', '3222345678'), question('32470123456', '3222345678', 'out').replace('"from_number":"32470123456","to_number":"3222345678"', '"from_number":"32470123456","to_number":"3299999999"')]) {
+  it("answers 404 {} for an unknown number, an anonymous one, and the firm's own number on an outbound call", async () => {
+    for (const body of [
+      question('32499999999', '3222345678'),
+      question('anonymous', '3222345678'),
+      question('32470123456', '3222345678', 'out').replace(
+        '"from_number":"32470123456","to_number":"3222345678"',
+        '"from_number":"32470123456","to_number":"3299999999"',
+      ),
+    ]) {
       const res = await deliver(body, { suffix: '/contact' });
       expect(res.status).toBe(404);
       expect(await res.json()).toEqual({});
@@ -287,14 +386,21 @@ describe('Contact Call lookup', () => {
   });
 
   it('refuses a bad key (401) and, once a contact key is set, the events key too', async () => {
-    expect((await deliver(fixture('17-contact-lookup-request.json'), { suffix: '/contact', key: 'not-the-key-0123456789' })).status).toBe(401);
+    expect(
+      (await deliver(fixture('17-contact-lookup-request.json'), { suffix: '/contact', key: 'not-the-key-0123456789' }))
+        .status,
+    ).toBe(401);
     const contactKey = 'ringover-contact-key-0123456789abcdef';
     await db.owner.query("select app_private.set_webhook_key($1, 'contact', $2)", [tenant.id, contactKey]);
-    const lookup = (key?: string, suffix = '/contact') => deliver(fixture('17-contact-lookup-request.json'), { suffix, key }).then((r) => r.status);
+    const lookup = (key?: string, suffix = '/contact') =>
+      deliver(fixture('17-contact-lookup-request.json'), { suffix, key }).then((r) => r.status);
     await eventually(() => lookup(contactKey), 200, 'the new contact key');
     expect((await deliver(fixture('17-contact-lookup-request.json'), { key: contactKey })).status).toBe(200);
     expect((await deliver(fixture('17-contact-lookup-request.json'), { suffix: '/contact' })).status).toBe(401);
     // The contact key signs lookups only, never a call event.
-    expect((await deliver(fixture('10-real-ringing.json').replaceAll(REAL_CALL, '7534779999276882000'), { key: contactKey })).status).toBe(401);
+    expect(
+      (await deliver(fixture('10-real-ringing.json').replaceAll(REAL_CALL, '7534779999276882000'), { key: contactKey }))
+        .status,
+    ).toBe(401);
   });
 });

@@ -29,7 +29,11 @@ afterAll(async () => {
 });
 
 function post(path: string, body: string, headers: Record<string, string> = {}) {
-  return fetch(`${server.url}${path}`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
+  return fetch(`${server.url}${path}`, {
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/json', ...headers },
+  });
 }
 function signed(body: string, secret = tenant.webhookSecret, slug = tenant.slug) {
   return post(`/api/v1/webhooks/ringover/${slug}`, body, { 'x-ringover-signature': hmac(secret, body) });
@@ -59,7 +63,13 @@ describe('POST /api/v1/webhooks/ringover/:tenant', () => {
     expect(new Set(answers.map((a) => a.body.event_id)).size).toBe(1);
     const rows = await entry('5987654321');
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ title: '📞 Appel entrant - Marie Dupont', contact_id: marie, case_id: marieCase, call_type: 'answered', duration_seconds: 154 });
+    expect(rows[0]).toMatchObject({
+      title: '📞 Appel entrant - Marie Dupont',
+      contact_id: marie,
+      case_id: marieCase,
+      call_type: 'answered',
+      duration_seconds: 154,
+    });
     expect(rows[0].metadata.recording_url).toBe('https://cdn.ringover.example/records/5987654321.mp3');
   });
 
@@ -75,9 +85,13 @@ describe('POST /api/v1/webhooks/ringover/:tenant', () => {
     expect(after.deliveries).toBe(before.deliveries + 1);
   });
 
-  it('accepts Ringover\'s own HS512 JWT header', async () => {
+  it("accepts Ringover's own HS512 JWT header", async () => {
     const body = fixture('05-missed.json');
-    const jwt = await new SignJWT({}).setProtectedHeader({ alg: 'HS512' }).setIssuedAt().setExpirationTime('5m').sign(new TextEncoder().encode(tenant.webhookSecret));
+    const jwt = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS512' })
+      .setIssuedAt()
+      .setExpirationTime('5m')
+      .sign(new TextEncoder().encode(tenant.webhookSecret));
     const res = await post(`/api/v1/webhooks/ringover/${tenant.slug}`, body, { 'x-ringover-webhook-signature': jwt });
     expect(res.status).toBe(202);
     const [row] = await entry('5987654400');
@@ -106,14 +120,18 @@ describe('POST /api/v1/webhooks/ringover/:tenant', () => {
     const res = await signed(body);
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ status: 'ignored' });
-    const { rows } = await db.owner.query("select outcome from app_private.webhook_deliveries where event = 'sms.received'");
+    const { rows } = await db.owner.query(
+      "select outcome from app_private.webhook_deliveries where event = 'sms.received'",
+    );
     expect(rows).toEqual([{ outcome: 'ignored' }]);
   });
 
   it('keeps the raw body and the headers that matter of an accepted delivery', async () => {
     const body = fixture('07-voicemail_available.json');
     await signed(body);
-    const { rows } = await db.owner.query("select raw_body, headers, outcome from app_private.webhook_deliveries where event = 'voicemail_available'");
+    const { rows } = await db.owner.query(
+      "select raw_body, headers, outcome from app_private.webhook_deliveries where event = 'voicemail_available'",
+    );
     expect(rows[0].raw_body).toBe(body);
     expect(rows[0].outcome).toBe('accepted');
     expect(rows[0].headers).toMatchObject({ 'content-type': 'application/json', verified_by: 'hmac' });
@@ -125,31 +143,92 @@ describe('webhook sad paths leave the database unchanged', () => {
   const body = () => fixture('01-ringing.json').replace('5987654321', '1111111111');
   const cases: Array<[string, () => Promise<Response>, number, string]> = [
     ['unknown tenant', () => signed(body(), tenant.webhookSecret, 'nobody'), 404, 'unknown_tenant'],
-    ['wrong content type', () => post(`/api/v1/webhooks/ringover/${tenant.slug}`, body(), { 'content-type': 'text/plain', 'x-ringover-signature': hmac(tenant.webhookSecret, body()) }), 415, 'unsupported_media_type'],
+    [
+      'wrong content type',
+      () =>
+        post(`/api/v1/webhooks/ringover/${tenant.slug}`, body(), {
+          'content-type': 'text/plain',
+          'x-ringover-signature': hmac(tenant.webhookSecret, body()),
+        }),
+      415,
+      'unsupported_media_type',
+    ],
     ['missing signature', () => post(`/api/v1/webhooks/ringover/${tenant.slug}`, body()), 401, 'invalid_signature'],
     ['wrong secret', () => signed(body(), 'not-the-secret-at-all-0000'), 401, 'invalid_signature'],
-    ['another tenant\'s secret', () => signed(body(), other.webhookSecret), 401, 'invalid_signature'],
-    ['tampered body', () => post(`/api/v1/webhooks/ringover/${tenant.slug}`, body().replace('inbound', 'outbound'), { 'x-ringover-signature': hmac(tenant.webhookSecret, body()) }), 401, 'invalid_signature'],
-    ['HS256 JWT', async () => post(`/api/v1/webhooks/ringover/${tenant.slug}`, body(), { 'x-ringover-webhook-signature': await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(tenant.webhookSecret)) }), 401, 'invalid_signature'],
-    ['alg none JWT', () => post(`/api/v1/webhooks/ringover/${tenant.slug}`, body(), { 'x-ringover-webhook-signature': `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from('{}').toString('base64url')}.` }), 401, 'invalid_signature'],
-    ['expired JWT', async () => post(`/api/v1/webhooks/ringover/${tenant.slug}`, body(), { 'x-ringover-webhook-signature': await new SignJWT({}).setProtectedHeader({ alg: 'HS512' }).setExpirationTime(Math.floor(Date.now() / 1000) - 3600).sign(new TextEncoder().encode(tenant.webhookSecret)) }), 401, 'invalid_signature'],
+    ["another tenant's secret", () => signed(body(), other.webhookSecret), 401, 'invalid_signature'],
+    [
+      'tampered body',
+      () =>
+        post(`/api/v1/webhooks/ringover/${tenant.slug}`, body().replace('inbound', 'outbound'), {
+          'x-ringover-signature': hmac(tenant.webhookSecret, body()),
+        }),
+      401,
+      'invalid_signature',
+    ],
+    [
+      'HS256 JWT',
+      async () =>
+        post(`/api/v1/webhooks/ringover/${tenant.slug}`, body(), {
+          'x-ringover-webhook-signature': await new SignJWT({})
+            .setProtectedHeader({ alg: 'HS256' })
+            .sign(new TextEncoder().encode(tenant.webhookSecret)),
+        }),
+      401,
+      'invalid_signature',
+    ],
+    [
+      'alg none JWT',
+      () =>
+        post(`/api/v1/webhooks/ringover/${tenant.slug}`, body(), {
+          'x-ringover-webhook-signature': `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from('{}').toString('base64url')}.`,
+        }),
+      401,
+      'invalid_signature',
+    ],
+    [
+      'expired JWT',
+      async () =>
+        post(`/api/v1/webhooks/ringover/${tenant.slug}`, body(), {
+          'x-ringover-webhook-signature': await new SignJWT({})
+            .setProtectedHeader({ alg: 'HS512' })
+            .setExpirationTime(Math.floor(Date.now() / 1000) - 3600)
+            .sign(new TextEncoder().encode(tenant.webhookSecret)),
+        }),
+      401,
+      'invalid_signature',
+    ],
     ['not JSON', () => signed('{"resource": "call", '), 400, 'invalid_json'],
-    ['JSON failing the schema', () => signed(JSON.stringify({ resource: 'call', event: 'ringing', data: { direction: 'inbound' } })), 422, 'invalid_payload'],
-    ['a body over 1 MiB', () => signed(JSON.stringify({ resource: 'call', event: 'ringing', pad: 'x'.repeat(1024 * 1024) })), 413, 'payload_too_large'],
+    [
+      'JSON failing the schema',
+      () => signed(JSON.stringify({ resource: 'call', event: 'ringing', data: { direction: 'inbound' } })),
+      422,
+      'invalid_payload',
+    ],
+    [
+      'a body over 1 MiB',
+      () => signed(JSON.stringify({ resource: 'call', event: 'ringing', pad: 'x'.repeat(1024 * 1024) })),
+      413,
+      'payload_too_large',
+    ],
   ];
-  it.each(cases.map(([name, send, status, code]) => [name, status, code, send] as const))('%s → %i %s', async (_name, status, code, send) => {
-    const before = await counts();
-    const res = await send();
-    expect(res.status).toBe(status);
-    expect(res.headers.get('content-type')).toMatch(/application\/json/);
-    const json = await res.json();
-    expect(json.error.code).toBe(code);
-    expect(typeof json.error.message).toBe('string');
-    expect(await counts()).toEqual(before);
-  });
+  it.each(cases.map(([name, send, status, code]) => [name, status, code, send] as const))(
+    '%s → %i %s',
+    async (_name, status, code, send) => {
+      const before = await counts();
+      const res = await send();
+      expect(res.status).toBe(status);
+      expect(res.headers.get('content-type')).toMatch(/application\/json/);
+      const json = await res.json();
+      expect(json.error.code).toBe(code);
+      expect(typeof json.error.message).toBe('string');
+      expect(await counts()).toEqual(before);
+    },
+  );
 
   it('names the field errors of a 422', async () => {
-    const res = await signed(JSON.stringify({ resource: 'call', event: 'ringing', data: { direction: 'inbound', call_id: -1 } }));
+    const res = await signed(
+      JSON.stringify({ resource: 'call', event: 'ringing', data: { direction: 'inbound', call_id: -1 } }),
+    );
     expect(res.status).toBe(422);
     const json = await res.json();
     expect(JSON.stringify(json.error.details)).toContain('data.call_id');
@@ -159,14 +238,18 @@ describe('webhook sad paths leave the database unchanged', () => {
 describe('tenant routing and secret rotation', () => {
   it('refuses the tenant-less URL when several tenants exist, naming the per-tenant URL', async () => {
     const body = fixture('01-ringing.json');
-    const res = await post('/api/v1/webhooks/ringover', body, { 'x-ringover-signature': hmac(tenant.webhookSecret, body) });
+    const res = await post('/api/v1/webhooks/ringover', body, {
+      'x-ringover-signature': hmac(tenant.webhookSecret, body),
+    });
     expect(res.status).toBe(404);
     expect((await res.json()).error.message).toContain('/api/v1/webhooks/ringover/');
   });
 
   it('accepts the tenant id in place of the slug', async () => {
     const body = fixture('01-ringing.json').replace('5987654321', '2222222222');
-    const res = await post(`/api/v1/webhooks/ringover/${tenant.id}`, body, { 'x-ringover-signature': hmac(tenant.webhookSecret, body) });
+    const res = await post(`/api/v1/webhooks/ringover/${tenant.id}`, body, {
+      'x-ringover-signature': hmac(tenant.webhookSecret, body),
+    });
     expect(res.status).toBe(202);
   });
 
@@ -181,12 +264,16 @@ describe('tenant routing and secret rotation', () => {
 });
 
 describe('rate limit', () => {
-  it('answers 429 with Retry-After past the tenant\'s rate, leaving the database unchanged', async () => {
+  it("answers 429 with Retry-After past the tenant's rate, leaving the database unchanged", async () => {
     const limited = await startTestServer(db, { WEBHOOK_RATE_LIMIT_PER_MIN: '2' });
     try {
       const send = (id: string) => {
         const body = fixture('01-ringing.json').replace('5987654321', id);
-        return fetch(`${limited.url}/api/v1/webhooks/ringover/${tenant.slug}`, { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-ringover-signature': hmac(tenant.webhookSecret, body) } });
+        return fetch(`${limited.url}/api/v1/webhooks/ringover/${tenant.slug}`, {
+          method: 'POST',
+          body,
+          headers: { 'content-type': 'application/json', 'x-ringover-signature': hmac(tenant.webhookSecret, body) },
+        });
       };
       expect((await send('rl-1')).status).toBe(202);
       expect((await send('rl-2')).status).toBe(202);

@@ -10,14 +10,39 @@ import type { LiveCall, LiveCallAi, LiveConnected, LiveEventType } from '../../s
 
 // `satisfies Record<keyof T, true>`: the compiler fails when a list misses a key of the type or has one too many.
 const CALL = {
-  id: true, call_id: true, title: true, occurred_at: true, direction: true, call_type: true, status: true, duration_seconds: true,
-  number: true, number_display: true, contact: true, case: true, contact_match: true, has_recording: true,
+  id: true,
+  call_id: true,
+  title: true,
+  occurred_at: true,
+  direction: true,
+  call_type: true,
+  status: true,
+  duration_seconds: true,
+  number: true,
+  number_display: true,
+  contact: true,
+  case: true,
+  contact_match: true,
+  has_recording: true,
 } satisfies Record<keyof LiveCall, true>;
 const CALL_AI = {
-  ...CALL, transcript_status: true, summary_status: true, sentiment_status: true, sentiment_score: true, sentiment_label: true, ai_summary: true, tasks_count: true,
+  ...CALL,
+  transcript_status: true,
+  summary_status: true,
+  sentiment_status: true,
+  sentiment_score: true,
+  sentiment_label: true,
+  ai_summary: true,
+  tasks_count: true,
 } satisfies Record<keyof LiveCallAi, true>;
 const CONNECTED = {
-  tenant_id: true, last_seq: true, resumed_from: true, replayed: true, truncated: true, reset: true, replay_window: true,
+  tenant_id: true,
+  last_seq: true,
+  resumed_from: true,
+  replayed: true,
+  truncated: true,
+  reset: true,
+  replay_window: true,
 } satisfies Record<keyof LiveConnected, true>;
 const KEYS: Record<LiveEventType, string[]> = {
   connected: Object.keys(CONNECTED),
@@ -45,7 +70,11 @@ describe('live event payloads', () => {
   it('carry exactly the keys server/live/events.ts declares, for every event type', async () => {
     const tenant = await db.createTenant();
     const user = await db.createUser(tenant.id);
-    const contactId = await db.createContact(tenant.id, { first_name: 'Marie', last_name: 'Dupont', phone_e164: '+32470123456' });
+    const contactId = await db.createContact(tenant.id, {
+      first_name: 'Marie',
+      last_name: 'Dupont',
+      phone_e164: '+32470123456',
+    });
     await db.createCase(tenant.id, { reference: '2026/001', title: 'Succession', contactIds: [contactId] });
     const { token } = await server.app.tokens.issue({ userId: user.id, tenantId: tenant.id, role: 'staff' });
     stream = await SseStream.open(`${server.url}/api/v1/events/stream?token=${encodeURIComponent(token)}`);
@@ -75,7 +104,10 @@ describe('live event payloads', () => {
       const data = json(event);
       const allowed = KEYS[event.event as LiveEventType];
       expect(allowed, `event type ${event.event}`).toBeDefined();
-      expect(Object.keys(data).filter((key) => !allowed.includes(key)), `keys of ${event.event} the type does not declare`).toEqual([]);
+      expect(
+        Object.keys(data).filter((key) => !allowed.includes(key)),
+        `keys of ${event.event} the type does not declare`,
+      ).toEqual([]);
       if (event.event === 'connected') {
         expect(Object.keys(data).sort(), 'connected carries every key').toEqual(Object.keys(CONNECTED).sort());
         continue;

@@ -29,7 +29,13 @@ afterAll(async () => {
 
 async function startChild() {
   const child = spawn(process.execPath, [new URL('./support/server-process.ts', import.meta.url).pathname], {
-    env: { PATH: process.env.PATH ?? '', OWNER_URL: db.ownerUrl, APP_PASSWORD: db.appPassword, JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'info' },
+    env: {
+      PATH: process.env.PATH ?? '',
+      OWNER_URL: db.ownerUrl,
+      APP_PASSWORD: db.appPassword,
+      JWT_SECRET: TEST_JWT_SECRET,
+      LOG_LEVEL: 'info',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -51,7 +57,11 @@ describe('two server processes on one database', () => {
   it('delivers a webhook acknowledged by the first to an SSE client of the second', async () => {
     const tenant = await db.createTenant({ slug: 'cabinet-martin' });
     const user = await db.createUser(tenant.id);
-    const marie = await db.createContact(tenant.id, { first_name: 'Marie', last_name: 'Dupont', phone_e164: '+32470123456' });
+    const marie = await db.createContact(tenant.id, {
+      first_name: 'Marie',
+      last_name: 'Dupont',
+      phone_e164: '+32470123456',
+    });
     await db.createCase(tenant.id, { reference: '2026/042', contactIds: [marie] });
     const { token } = await first.app.tokens.issue({ userId: user.id, tenantId: tenant.id, role: 'staff' });
     const stream = await SseStream.open(`${second.url}/api/v1/events/stream?token=${token}`);
@@ -62,7 +72,10 @@ describe('two server processes on one database', () => {
     const res = await fetch(`${first.url}/api/v1/webhooks/ringover/${tenant.slug}`, {
       method: 'POST',
       body,
-      headers: { 'content-type': 'application/json', 'x-ringover-signature': createHmac('sha256', tenant.webhookSecret).update(body).digest('hex') },
+      headers: {
+        'content-type': 'application/json',
+        'x-ringover-signature': createHmac('sha256', tenant.webhookSecret).update(body).digest('hex'),
+      },
     });
     expect(res.status).toBe(202);
     await stream.untilEvents(2);

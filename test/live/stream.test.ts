@@ -56,7 +56,8 @@ async function liveEvents(tenantId: string, afterSeq = 0) {
   return rows.map((r) => ({ id: String(r.seq), event: r.type as string, call_id: r.payload.call_id as string }));
 }
 const summary = (s: SseStream) => s.of().map((e) => ({ id: e.id, event: e.event, call_id: json(e).call_id as string }));
-const consecutive = (ids: (string | undefined)[]) => ids.every((id, i) => i === 0 || Number(id) === Number(ids[i - 1]) + 1);
+const consecutive = (ids: (string | undefined)[]) =>
+  ids.every((id, i) => i === 0 || Number(id) === Number(ids[i - 1]) + 1);
 
 describe('authentication', () => {
   it('accepts the token as ?token=, as a Bearer header and as the session cookie', async () => {
@@ -94,7 +95,11 @@ describe('authentication', () => {
 describe('events', () => {
   it('pops the screen while the phone rings: number, matched contact and open case', async () => {
     const t = await tenantWithUser();
-    const marie = await db.createContact(t.id, { first_name: 'Marie', last_name: 'Dupont', phone_e164: '+32470123456' });
+    const marie = await db.createContact(t.id, {
+      first_name: 'Marie',
+      last_name: 'Dupont',
+      phone_e164: '+32470123456',
+    });
     await db.createCase(t.id, { reference: '2026/042', title: 'Succession Dupont', contactIds: [marie] });
     const stream = await open(await tokenFor(t));
     const life = inboundLifecycle();
@@ -120,13 +125,17 @@ describe('events', () => {
   it('relays call_ai_completed like every other live event', async () => {
     const t = await tenantWithUser();
     const stream = await open(await tokenFor(t));
-    await db.asOwnerFor(t.id, (c) => c.query(`select app_hidden.emit_live_event('call_ai_completed', '{"call_id": "ai-1", "summary_status": "completed"}')`));
+    await db.asOwnerFor(t.id, (c) =>
+      c.query(
+        `select app_hidden.emit_live_event('call_ai_completed', '{"call_id": "ai-1", "summary_status": "completed"}')`,
+      ),
+    );
     await stream.untilEvents(1);
     expect(stream.of()[0]).toMatchObject({ id: '1', event: 'call_ai_completed' });
     expect(json(stream.of()[0])).toEqual({ call_id: 'ai-1', summary_status: 'completed' });
   });
 
-  it('carries only the token\'s tenant under mixed traffic, every event once and in order', async () => {
+  it("carries only the token's tenant under mixed traffic, every event once and in order", async () => {
     const a = await tenantWithUser();
     const b = await tenantWithUser();
     const [a1, a2, b1] = await Promise.all([open(await tokenFor(a)), open(await tokenFor(a)), open(await tokenFor(b))]);
@@ -190,7 +199,9 @@ describe('the replay window', () => {
   it('replays at most the 1,000 most recent missed events, and says the rest was lost', async () => {
     const t = await tenantWithUser();
     await db.asOwnerFor(t.id, (c) =>
-      c.query(`select app_hidden.emit_live_event('call_event_updated', jsonb_build_object('call_id', 'w-' || n)) from generate_series(1, 1100) n`),
+      c.query(
+        `select app_hidden.emit_live_event('call_event_updated', jsonb_build_object('call_id', 'w-' || n)) from generate_series(1, 1100) n`,
+      ),
     );
     const stream = await open(await tokenFor(t), { lastEventId: '5' });
     await stream.untilEvents(1000);
@@ -204,7 +215,10 @@ describe('the replay window', () => {
     const t = await tenantWithUser();
     for (let i = 0; i < 4; i++) await call(t.id, `old-${i}`);
     await numberEvents();
-    await db.owner.query(`update app_private.live_events set created_at = now() - interval '25 hours' where tenant_id = $1 and seq <= 2`, [t.id]);
+    await db.owner.query(
+      `update app_private.live_events set created_at = now() - interval '25 hours' where tenant_id = $1 and seq <= 2`,
+      [t.id],
+    );
     const stream = await open(await tokenFor(t), { lastEventId: '0' });
     await stream.untilEvents(2);
     expect(json(stream.events[0])).toMatchObject({ replayed: 2, truncated: true });
@@ -214,7 +228,9 @@ describe('the replay window', () => {
     expect(pruned).toBeGreaterThanOrEqual(2);
     expect((await liveEvents(t.id)).map((e) => e.id)).toEqual(['3', '4']);
     // The service role cannot delete events inside the window, even when it asks to.
-    const { rowCount } = await db.pools.service.query('delete from app_private.live_events where tenant_id = $1', [t.id]);
+    const { rowCount } = await db.pools.service.query('delete from app_private.live_events where tenant_id = $1', [
+      t.id,
+    ]);
     expect(rowCount).toBe(0);
   });
 });
@@ -267,7 +283,8 @@ describe('stream lifetime', () => {
   it('forgets a client as soon as it disconnects', async () => {
     const t = await tenantWithUser();
     const stream = await open(await tokenFor(t));
-    const connectedSeries = async () => (await (await fetch(`${server.url}/metrics`)).text()).includes(`ringside_sse_connections{tenant="${t.id}"} 1`);
+    const connectedSeries = async () =>
+      (await (await fetch(`${server.url}/metrics`)).text()).includes(`ringside_sse_connections{tenant="${t.id}"} 1`);
     expect(await connectedSeries()).toBe(true);
     stream.close();
     for (let i = 0; i < 100 && (await connectedSeries()); i++) await new Promise((r) => setTimeout(r, 20));
@@ -301,7 +318,9 @@ describe('backpressure', () => {
     await slow.closed;
     expect(slow.events()).toBeLessThan(total);
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
-    expect(Number(/^ringside_sse_slow_client_disconnections_total (\d+)/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(1);
+    expect(Number(/^ringside_sse_slow_client_disconnections_total (\d+)/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(
+      1,
+    );
     expect(Number(/^ringside_sse_dropped_events_total (\d+)/m.exec(metrics)?.[1])).toBeGreaterThan(0);
   });
 });
@@ -353,6 +372,8 @@ async function rawStream(token: string) {
   });
   const closed = new Promise<void>((r) => socket.on('close', () => r()));
   socket.on('error', () => {});
-  socket.write(`GET /api/v1/events/stream?token=${token} HTTP/1.1\r\nhost: 127.0.0.1\r\naccept: text/event-stream\r\n\r\n`);
+  socket.write(
+    `GET /api/v1/events/stream?token=${token} HTTP/1.1\r\nhost: 127.0.0.1\r\naccept: text/event-stream\r\n\r\n`,
+  );
   return { socket, sawConnected, closed, events: () => received.split('\nevent: ').length - 1 };
 }

@@ -6,7 +6,14 @@ import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { ingest, inboundLifecycle } from '../support/ingest.ts';
 import { backfillTenant } from '../../server/ringover-api/backfill.ts';
 import { apiKeyStates, tenantsToReconcile } from '../../server/ringover-api/keys.ts';
-import { startFakeRingoverApi, virtualClock, apiCall, missedApiCall, FIFTEEN_DAYS_MS, type FakeRingoverApi } from './support/fake-ringover-api.ts';
+import {
+  startFakeRingoverApi,
+  virtualClock,
+  apiCall,
+  missedApiCall,
+  FIFTEEN_DAYS_MS,
+  type FakeRingoverApi,
+} from './support/fake-ringover-api.ts';
 import { backfillDeps, setApiKey, callEntries, inboxCount, liveEvents } from './support/backfill.ts';
 
 const KEY = 'f00dfeedf00dfeedf00dfeedf00dfeedf00dfeed';
@@ -41,10 +48,23 @@ describe('ringover backfill', () => {
 
     const deps = backfillDeps(db, fake, clock);
     const first = await backfillTenant(deps, tenant.id, day('2026-11-23T00:00:00Z'), day('2026-11-24T00:00:00Z'));
-    expect(first).toMatchObject({ windows: 1, pages: 1, items: 1, accepted: 1, duplicate: 0, errors: [], key_status: 'valid' });
+    expect(first).toMatchObject({
+      windows: 1,
+      pages: 1,
+      items: 1,
+      accepted: 1,
+      duplicate: 0,
+      errors: [],
+      key_status: 'valid',
+    });
     const [entry, ...others] = await callEntries(db, tenant.id);
     expect(others).toEqual([]);
-    expect(entry).toMatchObject({ external_id: '7534779999276888601', call_type: 'missed', direction: 'inbound', title: 'Appel manqué - +32 470 99 98 88' });
+    expect(entry).toMatchObject({
+      external_id: '7534779999276888601',
+      call_type: 'missed',
+      direction: 'inbound',
+      title: 'Appel manqué - +32 470 99 98 88',
+    });
     expect(entry.metadata).toMatchObject({ call_id: '7534779999276888601', caller_number: '+32470999888' });
     expect(Date.parse(entry.metadata.started_at)).toBe(Date.parse('2026-11-23T09:00:00Z'));
     expect(await liveEvents(db, tenant.id)).toEqual([{ type: 'call_event_created', call_id: '7534779999276888601' }]);
@@ -59,7 +79,11 @@ describe('ringover backfill', () => {
 
   it('leaves a known call as its webhooks made it and adds only what it lacked: the recording, which queues its AI job', async () => {
     const tenant = await tenantWithKey();
-    const contactId = await db.createContact(tenant.id, { first_name: 'Marie', last_name: 'Dupont', phone_e164: '+32470123456' });
+    const contactId = await db.createContact(tenant.id, {
+      first_name: 'Marie',
+      last_name: 'Dupont',
+      phone_e164: '+32470123456',
+    });
     const caseId = await db.createCase(tenant.id, { reference: 'SUC-2026-014', contactIds: [contactId] });
     const callId = '7534779999276888538';
     const life = inboundLifecycle();
@@ -71,7 +95,9 @@ describe('ringover backfill', () => {
 
     // The API's view of the same call: the same times and numbers, the recording the webhooks never
     // delivered, and a user name written differently (the webhook's must stay).
-    fake.calls.push(apiCall({ user: { user_id: 120034, firstname: 'C.', lastname: 'Martin', email: 'claire@cabinet-martin.be' } }));
+    fake.calls.push(
+      apiCall({ user: { user_id: 120034, firstname: 'C.', lastname: 'Martin', email: 'claire@cabinet-martin.be' } }),
+    );
     const deps = backfillDeps(db, fake, clock);
     const summary = await backfillTenant(deps, tenant.id, day('2026-11-23T00:00:00Z'), day('2026-11-24T00:00:00Z'));
     expect(summary).toMatchObject({ items: 1, accepted: 1, errors: [] });
@@ -79,8 +105,16 @@ describe('ringover backfill', () => {
     const entries = await callEntries(db, tenant.id);
     expect(entries).toHaveLength(1);
     const [after] = entries;
-    expect([after.id, after.title, after.body, after.occurred_at, after.contact_id, after.case_id, after.call_type, after.direction])
-      .toEqual([before.id, before.title, before.body, before.occurred_at, contactId, caseId, 'answered', 'inbound']);
+    expect([
+      after.id,
+      after.title,
+      after.body,
+      after.occurred_at,
+      after.contact_id,
+      after.case_id,
+      after.call_type,
+      after.direction,
+    ]).toEqual([before.id, before.title, before.body, before.occurred_at, contactId, caseId, 'answered', 'inbound']);
     // Every value the webhooks gave is kept (`sources` says where facts came from: it may grow).
     for (const [key, value] of Object.entries(before.metadata)) {
       if (key !== 'sources') expect(after.metadata[key], `metadata.${key}`).toEqual(value);
@@ -96,7 +130,9 @@ describe('ringover backfill', () => {
       [`ai:${after.id}`],
     );
     expect(jobs).toEqual([{ identifier: 'interaction_events__process_ai' }]);
-    expect((await liveEvents(db, tenant.id)).slice(liveBefore)).toEqual([{ type: 'call_event_updated', call_id: callId }]);
+    expect((await liveEvents(db, tenant.id)).slice(liveBefore)).toEqual([
+      { type: 'call_event_updated', call_id: callId },
+    ]);
 
     const again = await backfillTenant(deps, tenant.id, day('2026-11-23T00:00:00Z'), day('2026-11-24T00:00:00Z'));
     expect(again).toMatchObject({ accepted: 0, duplicate: 1, errors: [] });
@@ -106,10 +142,21 @@ describe('ringover backfill', () => {
 
   it('reads a long period in 15-day windows and every page, within 2 requests/s, through 204s and a 429', async () => {
     const tenant = await tenantWithKey();
-    const ids = ['7534779999276889001', '7534779999276889002', '7534779999276889003', '7534779999276889004', '7534779999276889005'];
+    const ids = [
+      '7534779999276889001',
+      '7534779999276889002',
+      '7534779999276889003',
+      '7534779999276889004',
+      '7534779999276889005',
+    ];
     // Window 1 (09-16..10-01) is empty; window 2 has three calls (two pages of two); windows 3 and 4 one each.
-    ['2026-10-02T08:00:00Z', '2026-10-03T08:00:00Z', '2026-10-05T08:00:00Z', '2026-10-20T08:00:00Z', '2026-11-09T08:00:00Z']
-      .forEach((at, i) => fake.calls.push(missedApiCall(ids[i]!, at, `3247099900${i}`)));
+    [
+      '2026-10-02T08:00:00Z',
+      '2026-10-03T08:00:00Z',
+      '2026-10-05T08:00:00Z',
+      '2026-10-20T08:00:00Z',
+      '2026-11-09T08:00:00Z',
+    ].forEach((at, i) => fake.calls.push(missedApiCall(ids[i]!, at, `3247099900${i}`)));
     fake.failNext({ status: 429, retryAfter: '2' });
 
     // One limiter registry for both runs, as in a worker process: the second run waits its turn.
@@ -119,14 +166,17 @@ describe('ringover backfill', () => {
     expect((await callEntries(db, tenant.id)).map((e) => e.external_id)).toEqual(ids);
 
     expect(fake.received.map((r) => r.status)).toEqual([429, 204, 200, 200, 200, 200]);
-    expect(fake.received.map((r) => [r.query.start_date!.slice(0, 10), r.query.limit_count, r.query.limit_offset]).slice(1)).toEqual([
+    expect(
+      fake.received.map((r) => [r.query.start_date!.slice(0, 10), r.query.limit_count, r.query.limit_offset]).slice(1),
+    ).toEqual([
       ['2026-09-16', '2', '0'],
       ['2026-10-01', '2', '0'],
       ['2026-10-01', '2', '2'],
       ['2026-10-16', '2', '0'],
       ['2026-10-31', '2', '0'],
     ]);
-    for (const r of fake.received) expect(Date.parse(r.query.end_date!) - Date.parse(r.query.start_date!)).toBeLessThanOrEqual(FIFTEEN_DAYS_MS);
+    for (const r of fake.received)
+      expect(Date.parse(r.query.end_date!) - Date.parse(r.query.start_date!)).toBeLessThanOrEqual(FIFTEEN_DAYS_MS);
     expect(clock.sleeps).toContain(2000);
 
     const again = await backfillTenant(deps, tenant.id, day('2026-09-16T00:00:00Z'), day('2026-11-10T12:00:00Z'));
@@ -138,7 +188,12 @@ describe('ringover backfill', () => {
     const tenant = await db.createTenant();
     await setApiKey(db, tenant.id, 'revoked-0123456789abcdef');
 
-    const summary = await backfillTenant(backfillDeps(db, fake, clock), tenant.id, day('2026-11-23T00:00:00Z'), day('2026-11-24T00:00:00Z'));
+    const summary = await backfillTenant(
+      backfillDeps(db, fake, clock),
+      tenant.id,
+      day('2026-11-23T00:00:00Z'),
+      day('2026-11-24T00:00:00Z'),
+    );
     expect(summary).toMatchObject({ key_status: 'invalid', accepted: 0, errors: [{ code: 'api_key_invalid' }] });
     expect(fake.received.map((r) => r.status)).toEqual([401]);
     const state = (await apiKeyStates(db.pools.service)).find((s) => s.tenant === tenant.slug);
@@ -147,13 +202,20 @@ describe('ringover backfill', () => {
     expect(await tenantsToReconcile(db.pools.service)).not.toContain(tenant.id);
 
     await setApiKey(db, tenant.id, KEY);
-    expect((await apiKeyStates(db.pools.service)).find((s) => s.tenant === tenant.slug)).toMatchObject({ status: 'valid' });
+    expect((await apiKeyStates(db.pools.service)).find((s) => s.tenant === tenant.slug)).toMatchObject({
+      status: 'valid',
+    });
     expect(await tenantsToReconcile(db.pools.service)).toContain(tenant.id);
   });
 
   it('says when a tenant has no key, and asks Ringover nothing', async () => {
     const tenant = await db.createTenant();
-    const summary = await backfillTenant(backfillDeps(db, fake, clock), tenant.id, day('2026-11-23T00:00:00Z'), day('2026-11-24T00:00:00Z'));
+    const summary = await backfillTenant(
+      backfillDeps(db, fake, clock),
+      tenant.id,
+      day('2026-11-23T00:00:00Z'),
+      day('2026-11-24T00:00:00Z'),
+    );
     expect(summary).toMatchObject({ key_status: 'missing', errors: [{ code: 'no_api_key' }] });
     expect(fake.received).toEqual([]);
   });

@@ -2,7 +2,12 @@
 // the client breaks one (the fake answers 400/401/429 and records it).
 import { describe, it, expect, afterEach } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { RingoverApiClient, RingoverApiError, RingoverKeyRefused, retryAfterMs } from '../../server/ringover-api/client.ts';
+import {
+  RingoverApiClient,
+  RingoverApiError,
+  RingoverKeyRefused,
+  retryAfterMs,
+} from '../../server/ringover-api/client.ts';
 import { KeyRateLimiter } from '../../server/ringover-api/rate-limit.ts';
 import { pageItems, readCallItem } from '../../server/ringover-api/call-list.ts';
 import { callWindows } from '../../server/ringover-api/windows.ts';
@@ -18,7 +23,11 @@ afterEach(async () => {
 
 function calls(n: number) {
   return Array.from({ length: n }, (_, i) =>
-    apiCall({ call_id: String(7534779999276888000n + BigInt(i)), start_time: new Date(Date.UTC(2026, 10, 23, 10, i)).toISOString() }));
+    apiCall({
+      call_id: String(7534779999276888000n + BigInt(i)),
+      start_time: new Date(Date.UTC(2026, 10, 23, 10, i)).toISOString(),
+    }),
+  );
 }
 
 describe('the Ringover API client', () => {
@@ -27,19 +36,34 @@ describe('the Ringover API client', () => {
     const page = await new RingoverApiClient({ baseUrl: fake.url, apiKey: KEY }).getCalls(WINDOW, 1000, 0);
     expect(page.kind).toBe('page');
     expect(fake.received.map((r) => [r.status, r.authorization, r.query])).toEqual([
-      [200, KEY, { start_date: '2026-11-20T00:00:00.000Z', end_date: '2026-11-24T00:00:00.000Z', limit_count: '1000', limit_offset: '0' }],
+      [
+        200,
+        KEY,
+        {
+          start_date: '2026-11-20T00:00:00.000Z',
+          end_date: '2026-11-24T00:00:00.000Z',
+          limit_count: '1000',
+          limit_offset: '0',
+        },
+      ],
     ]);
   });
 
   it('keeps 2 requests per second per key in virtual time: the fake API never answers 429', async () => {
     const clock = virtualClock();
     fake = await startFakeRingoverApi({ keys: [KEY], calls: calls(1), now: clock.now });
-    const client = new RingoverApiClient({ baseUrl: fake.url, apiKey: KEY, clock, limiter: new KeyRateLimiter(undefined, clock) });
+    const client = new RingoverApiClient({
+      baseUrl: fake.url,
+      apiKey: KEY,
+      clock,
+      limiter: new KeyRateLimiter(undefined, clock),
+    });
     for (let i = 0; i < 7; i++) await client.getCalls(WINDOW, 1000, 0);
     expect(fake.received.map((r) => r.status)).toEqual(Array(7).fill(200));
     // Any three consecutive requests span at least a second.
     const at = fake.received.map((r) => r.at);
-    for (let i = 2; i < at.length; i++) expect(at[i]! - at[i - 2]!, `requests ${i - 2}..${i}`).toBeGreaterThanOrEqual(1000);
+    for (let i = 2; i < at.length; i++)
+      expect(at[i]! - at[i - 2]!, `requests ${i - 2}..${i}`).toBeGreaterThanOrEqual(1000);
   });
 
   it('keeps the rate on the real clock too (a short window: 2 requests per 150 ms)', async () => {
@@ -50,13 +74,18 @@ describe('the Ringover API client', () => {
     expect(fake.received.map((r) => r.status)).toEqual(Array(6).fill(200));
   });
 
-  it('shares one key\'s rate between clients: a limiter per key', async () => {
+  it("shares one key's rate between clients: a limiter per key", async () => {
     const clock = virtualClock();
     fake = await startFakeRingoverApi({ keys: [KEY], calls: calls(1), now: clock.now });
     const limiter = new KeyRateLimiter(undefined, clock);
     const a = new RingoverApiClient({ baseUrl: fake.url, apiKey: KEY, clock, limiter });
     const b = new RingoverApiClient({ baseUrl: fake.url, apiKey: KEY, clock, limiter });
-    await Promise.all([a.getCalls(WINDOW, 1000, 0), b.getCalls(WINDOW, 1000, 0), a.getCalls(WINDOW, 1000, 0), b.getCalls(WINDOW, 1000, 0)]);
+    await Promise.all([
+      a.getCalls(WINDOW, 1000, 0),
+      b.getCalls(WINDOW, 1000, 0),
+      a.getCalls(WINDOW, 1000, 0),
+      b.getCalls(WINDOW, 1000, 0),
+    ]);
     expect(fake.received.map((r) => r.status)).toEqual([200, 200, 200, 200]);
   });
 
@@ -64,7 +93,12 @@ describe('the Ringover API client', () => {
     const clock = virtualClock();
     fake = await startFakeRingoverApi({ keys: [KEY], calls: calls(1), rate: null, now: clock.now });
     fake.failNext({ status: 429, retryAfter: '3' }, { status: 429 });
-    const client = new RingoverApiClient({ baseUrl: fake.url, apiKey: KEY, clock, limiter: new KeyRateLimiter(undefined, clock) });
+    const client = new RingoverApiClient({
+      baseUrl: fake.url,
+      apiKey: KEY,
+      clock,
+      limiter: new KeyRateLimiter(undefined, clock),
+    });
     const page = await client.getCalls(WINDOW, 1000, 0);
     expect(page.kind).toBe('page');
     expect(fake.received.map((r) => r.status)).toEqual([429, 429, 200]);
@@ -76,7 +110,13 @@ describe('the Ringover API client', () => {
     const clock = virtualClock();
     fake = await startFakeRingoverApi({ keys: [KEY], calls: calls(1), rate: null, now: clock.now });
     fake.failNext({ status: 502 }, { status: 503 });
-    const client = new RingoverApiClient({ baseUrl: fake.url, apiKey: KEY, clock, limiter: new KeyRateLimiter(undefined, clock), retry: { maxDelayMs: 1500 } });
+    const client = new RingoverApiClient({
+      baseUrl: fake.url,
+      apiKey: KEY,
+      clock,
+      limiter: new KeyRateLimiter(undefined, clock),
+      retry: { maxDelayMs: 1500 },
+    });
     expect((await client.getCalls(WINDOW, 1000, 0)).kind).toBe('page');
     expect(clock.sleeps.filter((ms) => ms >= 1000)).toEqual([1000, 1500]);
 
@@ -87,9 +127,11 @@ describe('the Ringover API client', () => {
     expect(fake.received.map((r) => r.status).slice(3)).toEqual([500, 500, 500, 500, 500]);
   });
 
-  it('does not retry a 401: the key is refused, with Ringover\'s reason', async () => {
+  it("does not retry a 401: the key is refused, with Ringover's reason", async () => {
     fake = await startFakeRingoverApi({ keys: ['another-key-entirely'], rate: null });
-    const failure = await new RingoverApiClient({ baseUrl: fake.url, apiKey: KEY }).getCalls(WINDOW, 1000, 0).catch((e: unknown) => e);
+    const failure = await new RingoverApiClient({ baseUrl: fake.url, apiKey: KEY })
+      .getCalls(WINDOW, 1000, 0)
+      .catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(RingoverKeyRefused);
     expect((failure as RingoverKeyRefused).reason).toBe('401 Unauthorized: invalid API key');
     expect(fake.received).toHaveLength(1);
@@ -97,7 +139,9 @@ describe('the Ringover API client', () => {
 
   it('reads 204 (no body) as an empty window', async () => {
     fake = await startFakeRingoverApi({ keys: [KEY], calls: [], rate: null });
-    expect(await new RingoverApiClient({ baseUrl: fake.url, apiKey: KEY }).getCalls(WINDOW, 1000, 0)).toEqual({ kind: 'empty' });
+    expect(await new RingoverApiClient({ baseUrl: fake.url, apiKey: KEY }).getCalls(WINDOW, 1000, 0)).toEqual({
+      kind: 'empty',
+    });
     expect(fake.received.map((r) => r.status)).toEqual([204]);
   });
 
@@ -110,7 +154,10 @@ describe('the Ringover API client', () => {
     fake = await startFakeRingoverApi({ keys: [KEY], calls: [apiCall()], rate: null, bareIds: true });
     const page = await new RingoverApiClient({ baseUrl: fake.url, apiKey: KEY }).getCalls(WINDOW, 1000, 0);
     const item = readCallItem(pageItems(page.kind === 'page' ? page.body : null)![0]);
-    expect(item.kind === 'call' && [item.callId, item.facts.channel_id]).toEqual(['7534779999276888538', '16390226718014117149']);
+    expect(item.kind === 'call' && [item.callId, item.facts.channel_id]).toEqual([
+      '7534779999276888538',
+      '16390226718014117149',
+    ]);
   });
 });
 
@@ -139,7 +186,9 @@ describe('15-day windows', () => {
 
 describe('call_list items', () => {
   it('maps the real API answer (sample 20) to the facts of a delivery', () => {
-    const body = JSON.parse(readFileSync(new URL('../fixtures/ringover-api/20-api-v2-get-calls.json', import.meta.url), 'utf8'));
+    const body = JSON.parse(
+      readFileSync(new URL('../fixtures/ringover-api/20-api-v2-get-calls.json', import.meta.url), 'utf8'),
+    );
     expect(readCallItem(pageItems(body)![0])).toEqual({
       kind: 'call',
       callId: '7534779999276888538',
@@ -160,11 +209,27 @@ describe('call_list items', () => {
   });
 
   it('maps out/MISSED/VOICEMAIL, leaves odd fields out rather than losing the call, and skips internal calls', () => {
-    const voicemail = readCallItem(apiCall({ direction: 'out', last_state: 'VOICEMAIL', answered_time: '2026-11-23T15:50:20Z', record: null, voicemail: 'https://cdn.ringover.com/vm/1.mp3', incall_duration: 'n/a', user: [] }));
-    expect(voicemail.kind === 'call' && voicemail.facts).toMatchObject({ direction: 'outbound', voicemail_url: 'https://cdn.ringover.com/vm/1.mp3' });
+    const voicemail = readCallItem(
+      apiCall({
+        direction: 'out',
+        last_state: 'VOICEMAIL',
+        answered_time: '2026-11-23T15:50:20Z',
+        record: null,
+        voicemail: 'https://cdn.ringover.com/vm/1.mp3',
+        incall_duration: 'n/a',
+        user: [],
+      }),
+    );
+    expect(voicemail.kind === 'call' && voicemail.facts).toMatchObject({
+      direction: 'outbound',
+      voicemail_url: 'https://cdn.ringover.com/vm/1.mp3',
+    });
     expect(voicemail.kind === 'call' && Object.keys(voicemail.facts)).not.toContain('answered_at');
     expect(voicemail.kind === 'call' && Object.keys(voicemail.facts)).not.toContain('duration_seconds');
-    expect(readCallItem(apiCall({ call_id: 42, start_time: 0, record: 'javascript:alert(1)' }))).toMatchObject({ kind: 'call', callId: '42' });
+    expect(readCallItem(apiCall({ call_id: 42, start_time: 0, record: 'javascript:alert(1)' }))).toMatchObject({
+      kind: 'call',
+      callId: '42',
+    });
     expect(readCallItem(apiCall({ is_internal: 1 }))).toEqual({ kind: 'internal', callId: '7534779999276888538' });
     expect(readCallItem({ direction: 'in' })).toMatchObject({ kind: 'invalid' });
     expect(readCallItem(apiCall({ call_id: 2 ** 60 }))).toMatchObject({ kind: 'invalid' });

@@ -5,7 +5,12 @@ import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { startTestServer } from '../support/server.ts';
 import { SseStream } from '../support/sse.ts';
 import { backfillTenant } from '../../server/ringover-api/backfill.ts';
-import { startFakeRingoverApi, virtualClock, missedApiCall, type FakeRingoverApi } from './support/fake-ringover-api.ts';
+import {
+  startFakeRingoverApi,
+  virtualClock,
+  missedApiCall,
+  type FakeRingoverApi,
+} from './support/fake-ringover-api.ts';
 import { backfillDeps, setApiKey } from './support/backfill.ts';
 
 const KEY = '5ee5ee5ee5ee5ee5ee5ee5ee5ee5ee5ee5ee5ee5';
@@ -44,7 +49,11 @@ describe('backfilled calls on the live stream', () => {
     expect(await backfillTenant(deps, tenant.id, ...window)).toMatchObject({ accepted: 1 });
     await stream.until((s) => s.of('call_event_created').length > 0, 'call_event_created');
     const [created] = stream.of('call_event_created');
-    expect(JSON.parse(created!.data)).toMatchObject({ call_id: '7534779999276888999', call_type: 'missed', direction: 'inbound' });
+    expect(JSON.parse(created!.data)).toMatchObject({
+      call_id: '7534779999276888999',
+      call_type: 'missed',
+      direction: 'inbound',
+    });
 
     // A re-run announces nothing: the next event on the stream is the marker ingested after it.
     expect(await backfillTenant(deps, tenant.id, ...window)).toMatchObject({ accepted: 0, duplicate: 1 });

@@ -24,7 +24,10 @@ describe('GET /readyz', () => {
     await setApiKey(db, good.id, 'good-key-0123456789');
     await setApiKey(db, bad.id, 'bad-key-0123456789');
     const key = (await loadApiKey(db.pools.service, bad.id))!;
-    await recordKeyAnswer(db.pools.service, bad.id, key.version, { valid: false, reason: '401 Unauthorized: invalid API key' });
+    await recordKeyAnswer(db.pools.service, bad.id, key.version, {
+      valid: false,
+      reason: '401 Unauthorized: invalid API key',
+    });
 
     const res = await fetch(`${server.url}/readyz`);
     const text = await res.text();

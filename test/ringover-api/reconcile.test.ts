@@ -41,7 +41,9 @@ describe('the reconciliation cron task', () => {
 
     worker = await startTestWorker(db, { RINGOVER_API_URL: fake.url, RINGOVER_RECONCILE_LOOKBACK_MIN: '180' });
     // What graphile-worker's cron queues at a tick: the task with `_cron.ts`.
-    await db.owner.query(`select graphile_worker.add_job('ringover__reconcile', $1::json)`, [{ _cron: { ts: '2026-11-23T12:00:00.000Z', backfilled: false } }]);
+    await db.owner.query(`select graphile_worker.add_job('ringover__reconcile', $1::json)`, [
+      { _cron: { ts: '2026-11-23T12:00:00.000Z', backfilled: false } },
+    ]);
     await waitForQueueEmpty(db);
 
     // A and B share the fake's calls (one Ringover account seen with two keys); each gets the call in its window.
@@ -56,11 +58,15 @@ describe('the reconciliation cron task', () => {
 
     // The refused key: asked once, 401, marked invalid; its job did not fail (the queue emptied).
     expect(asked.filter(([key]) => key === 'revoked-revoked-revoked').map((r) => r[3])).toEqual([401]);
-    expect((await apiKeyStates(db.pools.service)).find((s) => s.tenant === revoked.slug)).toMatchObject({ status: 'invalid' });
+    expect((await apiKeyStates(db.pools.service)).find((s) => s.tenant === revoked.slug)).toMatchObject({
+      status: 'invalid',
+    });
 
     // At the next tick the refused key is left alone, and the others' re-read changes nothing.
     const entriesBefore = await callEntries(db, a.id);
-    await db.owner.query(`select graphile_worker.add_job('ringover__reconcile', $1::json)`, [{ _cron: { ts: '2026-11-23T12:10:00.000Z', backfilled: false } }]);
+    await db.owner.query(`select graphile_worker.add_job('ringover__reconcile', $1::json)`, [
+      { _cron: { ts: '2026-11-23T12:10:00.000Z', backfilled: false } },
+    ]);
     await waitForQueueEmpty(db);
     expect(fake.received.filter((r) => r.authorization === 'revoked-revoked-revoked')).toHaveLength(1);
     expect(fake.received.filter((r) => r.authorization === KEY_A)).toHaveLength(2);
@@ -79,7 +85,10 @@ describe('the cron entry', () => {
     expect([at(3, 5), at(3, 11), at(23, 59)]).toEqual([false, false, false]);
 
     const [quarter] = ringoverReconcileCron({ RINGOVER_RECONCILE_EVERY_MIN: 15 });
-    expect([quarter!.match({ hour: 1, min: 45, date: 1, month: 1, dow: 0 }), quarter!.match({ hour: 1, min: 50, date: 1, month: 1, dow: 0 })]).toEqual([true, false]);
+    expect([
+      quarter!.match({ hour: 1, min: 45, date: 1, month: 1, dow: 0 }),
+      quarter!.match({ hour: 1, min: 50, date: 1, month: 1, dow: 0 }),
+    ]).toEqual([true, false]);
     expect(ringoverReconcileCron({ RINGOVER_RECONCILE_EVERY_MIN: 0 })).toEqual([]);
   });
 });

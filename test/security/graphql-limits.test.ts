@@ -29,7 +29,10 @@ beforeAll(async () => {
   const tenant = await db.createTenant();
   const user = await db.createUser(tenant.id);
   await db.asOwnerFor(tenant.id, (c) =>
-    c.query(`insert into app_public.contacts (tenant_id, first_name, last_name) select $1, 'Contact', 'N' || n from generate_series(1, 150) n`, [tenant.id]),
+    c.query(
+      `insert into app_public.contacts (tenant_id, first_name, last_name) select $1, 'Contact', 'N' || n from generate_series(1, 150) n`,
+      [tenant.id],
+    ),
   );
   // A query field that sleeps 10 s, in this test's own database, to show the staff statement timeout
   // through GraphQL (PostGraphile exposes app_public functions the staff role may execute).
@@ -47,9 +50,17 @@ afterAll(async () => {
 describe('GraphQL limits', () => {
   it('reads at most 100 rows per connection, whatever first or last asks, and 100 when neither is given', async () => {
     const count = async (args: string, variables = {}) => {
-      const res = await gql(server.url, `query${args.includes('$n') ? '($n: Int)' : ''} { allContacts${args} { totalCount pageInfo { hasNextPage hasPreviousPage } nodes { rowId } } }`, variables);
+      const res = await gql(
+        server.url,
+        `query${args.includes('$n') ? '($n: Int)' : ''} { allContacts${args} { totalCount pageInfo { hasNextPage hasPreviousPage } nodes { rowId } } }`,
+        variables,
+      );
       expect(res.errors, args).toBeUndefined();
-      return { rows: res.data!.allContacts.nodes.length, total: res.data!.allContacts.totalCount, more: res.data!.allContacts.pageInfo };
+      return {
+        rows: res.data!.allContacts.nodes.length,
+        total: res.data!.allContacts.totalCount,
+        more: res.data!.allContacts.pageInfo,
+      };
     };
     expect(await count('')).toEqual({ rows: 100, total: 150, more: { hasNextPage: true, hasPreviousPage: false } });
     expect((await count('(first: 1000)')).rows).toBe(100);
@@ -62,7 +73,8 @@ describe('GraphQL limits', () => {
 
   it('refuses a document nested deeper than GRAPHQL_MAX_DEPTH before running it', async () => {
     let nested = 'rowId';
-    for (let i = 0; i < 2; i++) nested = `caseContacts { nodes { case { caseContacts { nodes { contact { ${nested} } } } } } }`;
+    for (let i = 0; i < 2; i++)
+      nested = `caseContacts { nodes { case { caseContacts { nodes { contact { ${nested} } } } } } }`;
     const res = await gql(server.url, `{ allContacts(first: 1) { nodes { ${nested} } } }`);
     expect(res.data ?? null).toBeNull();
     expect(res.errors?.[0]?.message).toMatch(/depth/i);
@@ -72,7 +84,9 @@ describe('GraphQL limits', () => {
     const res = await gql(server.url, '{ slowProbe }');
     expect(res.data?.slowProbe ?? null).toBeNull();
     expect(res.errors?.length).toBeGreaterThan(0);
-    const { rows } = await db.owner.query(`select rolname, unnest(setconfig) as setting from pg_db_role_setting s join pg_roles r on r.oid = s.setrole where rolname = 'ringside_authenticator'`);
+    const { rows } = await db.owner.query(
+      `select rolname, unnest(setconfig) as setting from pg_db_role_setting s join pg_roles r on r.oid = s.setrole where rolname = 'ringside_authenticator'`,
+    );
     expect(rows).toContainEqual({ rolname: 'ringside_authenticator', setting: 'statement_timeout=5s' });
   });
 
@@ -81,7 +95,9 @@ describe('GraphQL limits', () => {
     const refused = await gql(server.url, introspect);
     expect(refused.data ?? null).toBeNull();
     expect(refused.errors?.[0]?.message).toMatch(/introspection/i);
-    expect((await gql(server.url, '{ __type(name: "Contact") { name } }')).errors?.[0]?.message).toMatch(/introspection/i);
+    expect((await gql(server.url, '{ __type(name: "Contact") { name } }')).errors?.[0]?.message).toMatch(
+      /introspection/i,
+    );
     for (const path of ['/', '/graphiql']) {
       const page = await (await fetch(`${server.url}${path}`, { headers: { accept: 'text/html' } })).text();
       expect(page, `Ruru at ${path}`).not.toMatch(/ruru/i);

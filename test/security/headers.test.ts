@@ -28,9 +28,21 @@ describe('security headers', () => {
       health: await fetch(`${server.url}/healthz`),
       'API without token (401)': await fetch(`${server.url}/api/v1/ringover/calls`),
       'unknown API path (404)': await fetch(`${server.url}/api/v1/nothing-here`),
-      'webhook without signature (401)': await fetch(`${server.url}/api/v1/webhooks/ringover/${tenant.slug}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }),
-      'malformed login (400)': await fetch(`${server.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{' }),
-      'GraphQL without token (401)': await fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{__typename}"}' }),
+      'webhook without signature (401)': await fetch(`${server.url}/api/v1/webhooks/ringover/${tenant.slug}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      }),
+      'malformed login (400)': await fetch(`${server.url}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{',
+      }),
+      'GraphQL without token (401)': await fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"query":"{__typename}"}',
+      }),
       'UI shell': await fetch(`${server.url}/calls`, { headers: html }),
     };
     for (const [what, res] of Object.entries(answers)) {
@@ -49,10 +61,14 @@ describe('security headers', () => {
     expect(res.status).toBe(200);
     const page = await res.text();
     const csp = res.headers.get('content-security-policy')!;
-    const scriptSrc = csp.split(';').map((d) => d.trim()).find((d) => d.startsWith('script-src'))!;
+    const scriptSrc = csp
+      .split(';')
+      .map((d) => d.trim())
+      .find((d) => d.startsWith('script-src'))!;
     const inline = [...page.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1]!);
     expect(inline.length).toBeGreaterThan(0);
-    for (const script of inline) expect(scriptSrc).toContain(`'sha256-${createHash('sha256').update(script).digest('base64')}'`);
+    for (const script of inline)
+      expect(scriptSrc).toContain(`'sha256-${createHash('sha256').update(script).digest('base64')}'`);
     expect(scriptSrc).not.toContain('unsafe-inline');
     expect(scriptSrc).not.toContain('unsafe-eval');
     expect(csp).toContain("object-src 'none'");

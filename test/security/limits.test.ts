@@ -44,11 +44,23 @@ function login(n: number, body: { email: string; password: string }, address: st
   });
 }
 
-function deliver(n: number, slug: string, secret: string, callId: string, address = '127.0.0.1', extra: Record<string, string> = {}) {
+function deliver(
+  n: number,
+  slug: string,
+  secret: string,
+  callId: string,
+  address = '127.0.0.1',
+  extra: Record<string, string> = {},
+) {
   const body = fixture.replace('5987654321', callId);
   return fetch(`${on(n)}/api/v1/webhooks/ringover/${slug}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-forwarded-for': address, 'x-ringover-signature': createHmac('sha256', secret).update(body).digest('hex'), ...extra },
+    headers: {
+      'content-type': 'application/json',
+      'x-forwarded-for': address,
+      'x-ringover-signature': createHmac('sha256', secret).update(body).digest('hex'),
+      ...extra,
+    },
     body,
   });
 }
@@ -82,12 +94,15 @@ describe('login throttling across two instances', () => {
   });
 
   it('answers 429 once an address has had its failures, whichever accounts it tried', async () => {
-    const tries = Array.from({ length: 9 }, (_, n) => () => login(n, { email: `nobody${n}@example.be`, password: 'guess' }, '192.0.2.20'));
+    const tries = Array.from(
+      { length: 9 },
+      (_, n) => () => login(n, { email: `nobody${n}@example.be`, password: 'guess' }, '192.0.2.20'),
+    );
     expect(await statuses(tries)).toEqual([401, 401, 401, 401, 401, 401, 429, 429, 429]);
     expect((await login(0, { email: 'nobody0@example.be', password: 'guess' }, '192.0.2.21')).status).toBe(401);
   });
 
-  it('clears an account\'s failures when it logs in', async () => {
+  it("clears an account's failures when it logs in", async () => {
     const tenant = await db.createTenant();
     const user = await db.createUser(tenant.id);
     const wrong = { email: user.email, password: 'typo' };
@@ -98,17 +113,21 @@ describe('login throttling across two instances', () => {
 });
 
 describe('webhook limits across two instances', () => {
-  it('holds a tenant\'s rate across both: 4 a minute, then 429 with Retry-After, nothing stored', async () => {
+  it("holds a tenant's rate across both: 4 a minute, then 429 with Retry-After, nothing stored", async () => {
     const tenant = await db.createTenant();
-    const got = await statuses(Array.from({ length: 7 }, (_, n) => () => deliver(n, tenant.slug, tenant.webhookSecret, `77000${n}`)));
+    const got = await statuses(
+      Array.from({ length: 7 }, (_, n) => () => deliver(n, tenant.slug, tenant.webhookSecret, `77000${n}`)),
+    );
     expect(got).toEqual([202, 202, 202, 202, 429, 429, 429]);
     const limited = await deliver(1, tenant.slug, tenant.webhookSecret, '7700099');
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
-    const { rows } = await db.asOwnerFor(tenant.id, (c) => c.query('select count(*)::int as n from app_public.interaction_events'));
+    const { rows } = await db.asOwnerFor(tenant.id, (c) =>
+      c.query('select count(*)::int as n from app_public.interaction_events'),
+    );
     expect(rows[0].n).toBe(4);
   });
 
-  it('refuses an address\'s bad signatures for a tenant past the limit, before reading the body, on both instances', async () => {
+  it("refuses an address's bad signatures for a tenant past the limit, before reading the body, on both instances", async () => {
     const tenant = await db.createTenant();
     const attacker = '198.51.100.7';
     const bad = (n: number) => () => deliver(n, tenant.slug, 'not-the-secret-0000000000', `66000${n}`, attacker);
@@ -134,7 +153,9 @@ describe('webhook limits across two instances', () => {
     const sender = '203.0.113.50';
     expect((await deliver(0, tenant.slug, tenant.webhookSecret, '5500000', sender)).status).toBe(202);
     const probe = (n: number) => () => deliver(n, `no-such-firm-${n}`, 'x', '1', sender);
-    expect(await statuses([0, 0, 0, 0, 0, 0, 0].map((_, i) => probe(i * 2)))).toEqual([404, 404, 404, 404, 404, 429, 429]);
+    expect(await statuses([0, 0, 0, 0, 0, 0, 0].map((_, i) => probe(i * 2)))).toEqual([
+      404, 404, 404, 404, 404, 429, 429,
+    ]);
     expect((await deliver(0, tenant.slug, tenant.webhookSecret, '5500001', sender)).status).toBe(202);
   });
 });

@@ -35,7 +35,9 @@ describe('/metrics', () => {
     try {
       expect((await fetch(`${server.url}/metrics`)).status).toBe(401);
       expect((await fetch(`${server.url}/metrics`, { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
-      const ok = await fetch(`${server.url}/metrics`, { headers: { authorization: 'Bearer scrape-me-0123456789', 'x-forwarded-for': '203.0.113.9' } });
+      const ok = await fetch(`${server.url}/metrics`, {
+        headers: { authorization: 'Bearer scrape-me-0123456789', 'x-forwarded-for': '203.0.113.9' },
+      });
       expect(ok.status).toBe(200);
       expect(ok.headers.get('content-type')).toMatch(/^text\/plain/);
       await ok.text();
@@ -49,7 +51,9 @@ describe('secrets settings', () => {
   const production = { NODE_ENV: 'production' };
 
   it('refuses to start in production with a JWT_SECRET under 32 bytes, naming the setting', () => {
-    expect(() => loadConfig({ ...production, JWT_SECRET: 'short-secret' })).toThrow(/JWT_SECRET must be at least 32 bytes/);
+    expect(() => loadConfig({ ...production, JWT_SECRET: 'short-secret' })).toThrow(
+      /JWT_SECRET must be at least 32 bytes/,
+    );
     expect(() => loadConfig({ ...production })).toThrow(/JWT_SECRET is required/);
     expect(loadConfig({ ...production, JWT_SECRET: 'x'.repeat(32) }).JWT_SECRET).toHaveLength(32);
     // Outside production a short secret is a developer's choice.
@@ -68,7 +72,6 @@ describe('secrets settings', () => {
       chmodSync(path, 0o644);
       expect(localSecrets(dataDir, {})).toEqual(first);
       expect(statSync(path).mode & 0o777).toBe(0o600);
-
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -23,7 +23,12 @@ beforeAll(async () => {
       stalled.push(() => res.destroy());
       return; // never answers
     }
-    const type = { '/page.html': 'text/html; charset=utf-8', '/image.svg': 'image/svg+xml', '/call.mp3': 'audio/mpeg', '/call.wav': 'audio/wav; codecs=1' }[req.url ?? ''];
+    const type = {
+      '/page.html': 'text/html; charset=utf-8',
+      '/image.svg': 'image/svg+xml',
+      '/call.mp3': 'audio/mpeg',
+      '/call.wav': 'audio/wav; codecs=1',
+    }[req.url ?? ''];
     res.writeHead(200, type ? { 'content-type': type } : {});
     res.end(req.url === '/page.html' ? '<script>alert(document.cookie)</script>' : 'audio bytes');
   });
@@ -35,7 +40,10 @@ beforeAll(async () => {
   const user = await db.createUser(tenant.id);
   const life = inboundLifecycle();
   for (const path of ['/page.html', '/image.svg', '/call.mp3', '/call.wav', '/untyped', '/stall.mp3']) {
-    const result = await ingest(db.pools.service, tenant.id, `rec${path.replace(/\W/g, '-')}`, 'hangup', { ...life.hangup, recording_url: `${base}${path}` });
+    const result = await ingest(db.pools.service, tenant.id, `rec${path.replace(/\W/g, '-')}`, 'hangup', {
+      ...life.hangup,
+      recording_url: `${base}${path}`,
+    });
     ids[path] = result.event_id;
   }
   server = await startTestServer(db, { RECORDING_ALLOWED_HOSTS: '127.0.0.1', RECORDING_UPSTREAM_TIMEOUT_MS: '500' });
@@ -49,7 +57,9 @@ afterAll(async () => {
 });
 
 const recording = (path: string, query = '') =>
-  fetch(`${server.url}/api/v1/ringover/calls/${ids[path]}/recording${query}`, { headers: { authorization: `Bearer ${token}` } });
+  fetch(`${server.url}/api/v1/ringover/calls/${ids[path]}/recording${query}`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
 
 describe('the recording proxy', () => {
   it('serves an upstream text/html or image/svg+xml as application/octet-stream, with nosniff and an inline Content-Disposition', async () => {

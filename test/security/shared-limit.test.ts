@@ -39,7 +39,9 @@ describe('SharedLimit', () => {
     expect(rows[0].key).not.toContain('claire');
     const tenant = await db.createTenant();
     const user = await db.createUser(tenant.id);
-    const code = await asStaff(db.pools.staff, { tenantId: tenant.id, userId: user.id }, (c) => c.query('select * from app_limits.counters')).then(
+    const code = await asStaff(db.pools.staff, { tenantId: tenant.id, userId: user.id }, (c) =>
+      c.query('select * from app_limits.counters'),
+    ).then(
       () => 'ok',
       (e: { code?: string }) => e.code,
     );

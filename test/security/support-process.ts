@@ -6,9 +6,19 @@ import { TEST_JWT_SECRET } from '../support/server.ts';
 
 const ENTRY = new URL('../live/support/server-process.ts', import.meta.url).pathname;
 
-export async function startServerProcess(db: TestDatabase, env: Record<string, string>): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startServerProcess(
+  db: TestDatabase,
+  env: Record<string, string>,
+): Promise<{ url: string; stop(): Promise<void> }> {
   const child = spawn(process.execPath, [ENTRY], {
-    env: { PATH: process.env.PATH ?? '', OWNER_URL: db.ownerUrl, APP_PASSWORD: db.appPassword, JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'silent', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      OWNER_URL: db.ownerUrl,
+      APP_PASSWORD: db.appPassword,
+      JWT_SECRET: TEST_JWT_SECRET,
+      LOG_LEVEL: 'silent',
+      ...env,
+    },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   const exited = new Promise<void>((r) => child.on('exit', () => r()));

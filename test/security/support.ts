@@ -9,9 +9,19 @@ import { ensureWebBuild, installWebUi } from '../../server/web-ui.ts';
 import type { TestDatabase } from '../support/database.ts';
 import { TEST_JWT_SECRET } from '../support/server.ts';
 
-export async function startServerWithUi(db: TestDatabase, env: Record<string, string> = {}): Promise<RunningServer & { config: Config }> {
+export async function startServerWithUi(
+  db: TestDatabase,
+  env: Record<string, string> = {},
+): Promise<RunningServer & { config: Config }> {
   ensureWebBuild();
-  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', DEMO: '0', ...env });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    DEMO: '0',
+    ...env,
+  });
   const server = await startServer({
     config,
     logger: createLogger(config.LOG_LEVEL),
@@ -34,7 +44,12 @@ export interface RawResponse {
 /** GET `path` over a plain TCP socket: the request line carries the path byte for byte. */
 export function rawGet(baseUrl: string, path: string, headers: Record<string, string> = {}): Promise<RawResponse> {
   const { hostname, port } = new URL(baseUrl);
-  const lines = [`GET ${path} HTTP/1.1`, `Host: ${hostname}:${port}`, 'Connection: close', ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)];
+  const lines = [
+    `GET ${path} HTTP/1.1`,
+    `Host: ${hostname}:${port}`,
+    'Connection: close',
+    ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`),
+  ];
   return new Promise((resolve, reject) => {
     const socket = connect(Number(port), hostname);
     const chunks: Buffer[] = [];

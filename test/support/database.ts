@@ -15,10 +15,23 @@ export interface TestDatabase {
   appPassword: string;
   owner: pg.Pool;
   pools: DatabasePools;
-  createTenant(opts?: { name?: string; slug?: string; region?: string }): Promise<{ id: string; slug: string; webhookSecret: string }>;
-  createUser(tenantId: string, opts?: { email?: string; password?: string; role?: string }): Promise<{ id: string; email: string; password: string }>;
-  createContact(tenantId: string, c: { first_name?: string; last_name?: string; company?: string; phone_e164?: string | null; created_at?: string }): Promise<string>;
-  createCase(tenantId: string, c: { reference: string; title?: string; status?: string; opened_at?: string; contactIds?: string[] }): Promise<string>;
+  createTenant(opts?: {
+    name?: string;
+    slug?: string;
+    region?: string;
+  }): Promise<{ id: string; slug: string; webhookSecret: string }>;
+  createUser(
+    tenantId: string,
+    opts?: { email?: string; password?: string; role?: string },
+  ): Promise<{ id: string; email: string; password: string }>;
+  createContact(
+    tenantId: string,
+    c: { first_name?: string; last_name?: string; company?: string; phone_e164?: string | null; created_at?: string },
+  ): Promise<string>;
+  createCase(
+    tenantId: string,
+    c: { reference: string; title?: string; status?: string; opened_at?: string; contactIds?: string[] },
+  ): Promise<string>;
   /** Runs SQL as the owner with the tenant set. */
   asOwnerFor<T>(tenantId: string, work: (client: pg.PoolClient) => Promise<T>): Promise<T>;
   drop(): Promise<void>;
@@ -80,7 +93,14 @@ export async function createTestDatabase(): Promise<TestDatabase> {
         const { rows } = await client.query(
           `insert into app_public.contacts (tenant_id, first_name, last_name, company, phone_e164, created_at)
            values ($1, $2, $3, $4, $5, coalesce($6::timestamptz, now())) returning id`,
-          [tenantId, c.first_name ?? null, c.last_name ?? null, c.company ?? null, c.phone_e164 ?? null, c.created_at ?? null],
+          [
+            tenantId,
+            c.first_name ?? null,
+            c.last_name ?? null,
+            c.company ?? null,
+            c.phone_e164 ?? null,
+            c.created_at ?? null,
+          ],
         );
         return rows[0].id as string;
       });
@@ -93,11 +113,10 @@ export async function createTestDatabase(): Promise<TestDatabase> {
           [tenantId, c.reference, c.title ?? `Dossier ${c.reference}`, c.status ?? 'open', c.opened_at ?? null],
         );
         for (const contactId of c.contactIds ?? []) {
-          await client.query('insert into app_public.case_contacts (tenant_id, case_id, contact_id) values ($1, $2, $3)', [
-            tenantId,
-            rows[0].id,
-            contactId,
-          ]);
+          await client.query(
+            'insert into app_public.case_contacts (tenant_id, case_id, contact_id) values ($1, $2, $3)',
+            [tenantId, rows[0].id, contactId],
+          );
         }
         return rows[0].id as string;
       });

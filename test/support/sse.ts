@@ -30,7 +30,10 @@ export class SseStream {
 
   static async open(url: string, opts: { headers?: Record<string, string> } = {}): Promise<SseStream> {
     const controller = new AbortController();
-    const response = await fetch(url, { headers: { accept: 'text/event-stream', ...opts.headers }, signal: controller.signal });
+    const response = await fetch(url, {
+      headers: { accept: 'text/event-stream', ...opts.headers },
+      signal: controller.signal,
+    });
     return new SseStream(response, controller);
   }
 
@@ -50,14 +53,23 @@ export class SseStream {
       const timer = setTimeout(() => {
         this.waiters.delete(wake);
         const seen = this.events.map((e) => `${e.id}:${e.event}`).join(', ');
-        reject(new Error(`SSE: expected ${what}; got ${this.events.length} events [${seen}], ${this.comments.length} comments, ${this.done ? 'ended' : 'open'}`));
+        reject(
+          new Error(
+            `SSE: expected ${what}; got ${this.events.length} events [${seen}], ${this.comments.length} comments, ${this.done ? 'ended' : 'open'}`,
+          ),
+        );
       }, timeoutMs);
       const wake = () => {
         if (check(this) || this.done) {
           clearTimeout(timer);
           this.waiters.delete(wake);
           if (check(this)) resolve();
-          else reject(new Error(`SSE: the stream ended before ${what}; got ${this.events.map((e) => `${e.id}:${e.event}`).join(', ')}`));
+          else
+            reject(
+              new Error(
+                `SSE: the stream ended before ${what}; got ${this.events.map((e) => `${e.id}:${e.event}`).join(', ')}`,
+              ),
+            );
         }
       };
       this.waiters.add(wake);
@@ -91,7 +103,11 @@ export class SseStream {
           if (line === '') {
             if (event.data.length > 0) {
               if (event.id !== undefined) this.lastEventId = event.id;
-              this.events.push({ id: event.id ?? this.lastEventId, event: event.event ?? 'message', data: event.data.join('\n') });
+              this.events.push({
+                id: event.id ?? this.lastEventId,
+                event: event.event ?? 'message',
+                data: event.data.join('\n'),
+              });
             } else if (event.id !== undefined) {
               this.lastEventId = event.id;
             }

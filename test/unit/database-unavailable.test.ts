@@ -26,9 +26,15 @@ describe('isDatabaseUnavailable', () => {
     ['SQLSTATE 57P03 cannot connect now', withCode('57P03', 'the database system is starting up')],
     ['SQLSTATE 53300 too many connections', withCode('53300')],
     ['SQLSTATE 53100 disk full', withCode('53100')],
-    ['SQLSTATE 25006 read-only server (failover)', withCode('25006', 'cannot execute INSERT in a read-only transaction')],
+    [
+      'SQLSTATE 25006 read-only server (failover)',
+      withCode('25006', 'cannot execute INSERT in a read-only transaction'),
+    ],
     ['SQLSTATE 57014 statement timeout', withCode('57014', 'canceling statement due to statement timeout')],
-    ['an AggregateError of refused addresses', Object.assign(new AggregateError([withCode('ECONNREFUSED'), withCode('ECONNREFUSED')]), { code: 'ECONNREFUSED' })],
+    [
+      'an AggregateError of refused addresses',
+      Object.assign(new AggregateError([withCode('ECONNREFUSED'), withCode('ECONNREFUSED')]), { code: 'ECONNREFUSED' }),
+    ],
     ['an AggregateError without a code of its own', new AggregateError([withCode('ECONNREFUSED')])],
     ['a wrapped cause', new Error('ingest failed', { cause: withCode('57P01') })],
     ['a missed deadline', new DeadlineExceeded('readiness', 800)],

@@ -4,9 +4,16 @@ import { parseJsonLosslessly, parseJsonExactly, sameJson } from '../../server/we
 
 describe('parseJsonLosslessly', () => {
   it('turns integers beyond 2^53 into their exact digits and leaves every other value as JSON.parse reads it', () => {
-    const text = '{"id":16390226718014117149,"neg":-9007199254740993,"small":42,"frac":1795449000.207314,"exp":1e21,"s":"7","a":[18446744073709551615,null,true]}';
+    const text =
+      '{"id":16390226718014117149,"neg":-9007199254740993,"small":42,"frac":1795449000.207314,"exp":1e21,"s":"7","a":[18446744073709551615,null,true]}';
     expect(parseJsonLosslessly(text)).toEqual({
-      id: '16390226718014117149', neg: '-9007199254740993', small: 42, frac: 1795449000.207314, exp: 1e21, s: '7', a: ['18446744073709551615', null, true],
+      id: '16390226718014117149',
+      neg: '-9007199254740993',
+      small: 42,
+      frac: 1795449000.207314,
+      exp: 1e21,
+      s: '7',
+      a: ['18446744073709551615', null, true],
     });
   });
 
@@ -15,10 +22,13 @@ describe('parseJsonLosslessly', () => {
   });
 
   it('keeps any unsigned 64-bit integer exactly (property)', () => {
-    fc.assert(fc.property(fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }), (n) => {
-      const value = (parseJsonLosslessly(`{"n":${n}}`) as { n: unknown }).n;
-      expect(String(value)).toBe(n.toString());
-    }), { numRuns: 500 });
+    fc.assert(
+      fc.property(fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }), (n) => {
+        const value = (parseJsonLosslessly(`{"n":${n}}`) as { n: unknown }).n;
+        expect(String(value)).toBe(n.toString());
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 

@@ -87,10 +87,16 @@ describe('normalizePhone: valid numbers', () => {
 
   it('returns the country and the international display format', () => {
     expect(normalizePhone('0470 12 34 56', 'BE')).toEqual({
-      kind: 'e164', e164: '+32470123456', country: 'BE', display: '+32 470 12 34 56',
+      kind: 'e164',
+      e164: '+32470123456',
+      country: 'BE',
+      display: '+32 470 12 34 56',
     });
     expect(normalizePhone('33142685300', 'BE')).toEqual({
-      kind: 'e164', e164: '+33142685300', country: 'FR', display: '+33 1 42 68 53 00',
+      kind: 'e164',
+      e164: '+33142685300',
+      country: 'FR',
+      display: '+33 1 42 68 53 00',
     });
   });
 
@@ -183,9 +189,26 @@ describe('normalizePhone: empty and anonymous', () => {
   );
 
   it.each([
-    'anonymous', 'Anonymous', 'ANONYMOUS', 'anonyme', 'unknown', 'Unknown', 'private', 'privé',
-    'masqué', 'Masque', 'Numéro masqué', 'hidden', 'restricted', 'withheld', 'unavailable',
-    '+', '0', '00', '+0', '0000',
+    'anonymous',
+    'Anonymous',
+    'ANONYMOUS',
+    'anonyme',
+    'unknown',
+    'Unknown',
+    'private',
+    'privé',
+    'masqué',
+    'Masque',
+    'Numéro masqué',
+    'hidden',
+    'restricted',
+    'withheld',
+    'unavailable',
+    '+',
+    '0',
+    '00',
+    '+0',
+    '0000',
   ])('treats %j as an anonymous caller', (raw) => {
     expect(normalizePhone(raw, 'FR')).toEqual({ kind: 'anonymous' });
   });

@@ -1,5 +1,13 @@
 import { describe, it, expect } from 'vitest';
-import { LiveStream, backoffDelay, resumeUrl, type EventSourceLike, type MessageEventLike, type Timers, type LiveStatus } from '../../web/src/lib/live/stream.ts';
+import {
+  LiveStream,
+  backoffDelay,
+  resumeUrl,
+  type EventSourceLike,
+  type MessageEventLike,
+  type Timers,
+  type LiveStatus,
+} from '../../web/src/lib/live/stream.ts';
 
 class FakeSource implements EventSourceLike {
   onopen: ((event: unknown) => void) | null = null;
@@ -65,7 +73,9 @@ function setup() {
 
 describe('live stream backoff', () => {
   it('waits 1 s, 2 s, 4 s … and never more than 30 s', () => {
-    expect([0, 1, 2, 3, 4, 5, 6, 7, 50].map((n) => backoffDelay(n))).toEqual([1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000, 30000]);
+    expect([0, 1, 2, 3, 4, 5, 6, 7, 50].map((n) => backoffDelay(n))).toEqual([
+      1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000, 30000,
+    ]);
   });
 
   it('reconnects after each error with the next delay, and starts again at 1 s once connected', () => {

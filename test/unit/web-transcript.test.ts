@@ -11,7 +11,11 @@ const segments = cleanSegments([
 
 describe('transcript sync', () => {
   it('keeps well-formed segments, sorted by start, trimmed', () => {
-    expect(segments.map((s) => s.text)).toEqual(['Cabinet Martin, bonjour.', 'Oui, je vous écoute.', 'Je vous rappelle demain.']);
+    expect(segments.map((s) => s.text)).toEqual([
+      'Cabinet Martin, bonjour.',
+      'Oui, je vous écoute.',
+      'Je vous rappelle demain.',
+    ]);
     expect(cleanSegments(undefined)).toEqual([]);
   });
 

@@ -11,6 +11,9 @@ export default function setup() {
   // The UI as `npm start` serves it: built here (when missing or stale) so no test waits for it.
   ensureWebBuild((line) => console.log(line));
   if (existsSync(CHROMIUM)) return;
-  execSync('apt-get update && apt-get install -y chromium', { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  execSync('apt-get update && apt-get install -y chromium', {
+    stdio: 'inherit',
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is still missing after apt-get install chromium`);
 }

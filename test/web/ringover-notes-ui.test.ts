@@ -18,7 +18,14 @@ const CALL = '7534779999276888538';
 /** Posts a body as Ringover does: ids as bare numbers, its JWT {url, payload} in X-Ringover-Webhook-Signature. */
 async function ringover(body: string) {
   const url = `${app.url}/api/v1/webhooks/ringover/${tenant.slug}`;
-  const res = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-ringover-webhook-signature': signRingoverJwt(tenant.webhookSecret, url, body) } });
+  const res = await fetch(url, {
+    method: 'POST',
+    body,
+    headers: {
+      'content-type': 'application/json',
+      'x-ringover-webhook-signature': signRingoverJwt(tenant.webhookSecret, url, body),
+    },
+  });
   return res.status;
 }
 const hangup = (id: string) =>
@@ -30,7 +37,11 @@ beforeAll(async () => {
   db = await createTestDatabase();
   tenant = await db.createTenant({ slug: 'cabinet-tags' });
   user = await db.createUser(tenant.id, { email: 'claire@cabinet-tags.be', password: 'un mot de passe' });
-  const marie = await db.createContact(tenant.id, { first_name: 'Marie', last_name: 'Dupont', phone_e164: '+32470123456' });
+  const marie = await db.createContact(tenant.id, {
+    first_name: 'Marie',
+    last_name: 'Dupont',
+    phone_e164: '+32470123456',
+  });
   await db.createCase(tenant.id, { reference: '2026-014', title: 'Succession Dupont', contactIds: [marie] });
   const port = await freePort();
   [app, browser] = await Promise.all([startApp(db, port), launchChromium()]);
@@ -74,7 +85,11 @@ describe('Ringover tags and comments in the staff UI', () => {
     expect(await ringover(comment)).toBe(202);
     await page.getByTestId('call-row').locator('a.main').click();
     await page.waitForURL(/\/calls\/[0-9a-f-]{36}$/);
-    await expect.poll(() => page.getByTestId('ringover-comment').textContent()).toBe('Rappeler lundi : pièces de la succession');
-    expect(await page.getByTestId('ringover-notes').getByTestId('tag-chips').textContent()).toMatch(/Urgent\s*Nouveau client/);
+    await expect
+      .poll(() => page.getByTestId('ringover-comment').textContent())
+      .toBe('Rappeler lundi : pièces de la succession');
+    expect(await page.getByTestId('ringover-notes').getByTestId('tag-chips').textContent()).toMatch(
+      /Urgent\s*Nouveau client/,
+    );
   });
 });

@@ -6,7 +6,16 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { ingest } from '../support/ingest.ts';
-import { ARTIFACTS, freePort, launchChromium, makeWav, sendWebhook, startApp, startAudioHost, type RunningApp } from './support.ts';
+import {
+  ARTIFACTS,
+  freePort,
+  launchChromium,
+  makeWav,
+  sendWebhook,
+  startApp,
+  startAudioHost,
+  type RunningApp,
+} from './support.ts';
 
 let db: TestDatabase;
 let app: RunningApp;
@@ -73,7 +82,11 @@ beforeAll(async () => {
   db = await createTestDatabase();
   tenant = await db.createTenant({ slug: 'cabinet-e2e' });
   user = await db.createUser(tenant.id, { email: 'claire@cabinet-e2e.be', password: 'un mot de passe' });
-  const marie = await db.createContact(tenant.id, { first_name: 'Marie', last_name: 'Dupont', phone_e164: '+32470123456' });
+  const marie = await db.createContact(tenant.id, {
+    first_name: 'Marie',
+    last_name: 'Dupont',
+    phone_e164: '+32470123456',
+  });
   caseId = await db.createCase(tenant.id, { reference: '2026/042', title: 'Succession Dupont', contactIds: [marie] });
   audio = await startAudioHost(makeWav(40));
   port = await freePort();
@@ -84,7 +97,9 @@ beforeAll(async () => {
     if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
   });
   await page.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e) => console.error(`Content Security Policy violation: ${e.violatedDirective} ${e.blockedURI}`));
+    document.addEventListener('securitypolicyviolation', (e) =>
+      console.error(`Content Security Policy violation: ${e.violatedDirective} ${e.blockedURI}`),
+    );
   });
 }, 120_000);
 
@@ -119,18 +134,31 @@ describe('the staff UI in Chromium', () => {
     await row.waitFor();
     expect(await row.textContent()).toContain('Marie Dupont');
     expect(await page.getByTestId('calls-total').textContent()).toBe('1 appels');
-    expect(await page.evaluate(() => (window as unknown as { marker: number }).marker), 'the page was not reloaded').toBe(marker);
+    expect(
+      await page.evaluate(() => (window as unknown as { marker: number }).marker),
+      'the page was not reloaded',
+    ).toBe(marker);
 
     // The recording arrives, and (standing in for the AI worker) a transcript with times.
     const record = await sendWebhook(app.url, tenant.slug, tenant.webhookSecret, {
-      resource: 'aftercall', event: 'record_available', timestamp: Date.now() / 1000, attempt: 1,
+      resource: 'aftercall',
+      event: 'record_available',
+      timestamp: Date.now() / 1000,
+      attempt: 1,
       data: { call_id: 'e2e-1', record_link: audio.url, record_duration: 40 },
     });
     expect(record.status).toBe(202);
     await db.asOwnerFor(tenant.id, (c) =>
       c.query(`update app_public.interaction_events set metadata = metadata || $2::jsonb where id = $1`, [
         callId,
-        JSON.stringify({ transcript_segments: SEGMENTS, ai_summary: 'Marie Dupont enverra les pièces signées demain.', sentiment_score: 0.6, sentiment_label: 'positive', summary_status: 'completed', transcript_status: 'completed' }),
+        JSON.stringify({
+          transcript_segments: SEGMENTS,
+          ai_summary: 'Marie Dupont enverra les pièces signées demain.',
+          sentiment_score: 0.6,
+          sentiment_label: 'positive',
+          summary_status: 'completed',
+          transcript_status: 'completed',
+        }),
       ]),
     );
     await shot('02-calls');
@@ -201,8 +229,14 @@ describe('the staff UI in Chromium', () => {
 
     // Meanwhile another instance of the server records a call (the same ingestion, straight to the database).
     const missed = await ingest(db.pools.service, tenant.id, 'e2e-2', 'missed', {
-      direction: 'inbound', caller_number: '+32470123456', caller_e164: '+32470123456', caller_display: '+32 470 12 34 56',
-      callee_number: '+3222345678', callee_e164: '+3222345678', callee_display: '+32 2 234 56 78', started_at: new Date().toISOString(),
+      direction: 'inbound',
+      caller_number: '+32470123456',
+      caller_e164: '+32470123456',
+      caller_display: '+32 470 12 34 56',
+      callee_number: '+3222345678',
+      callee_e164: '+3222345678',
+      callee_display: '+32 2 234 56 78',
+      started_at: new Date().toISOString(),
     });
     app = await startApp(db, port, { RECORDING_ALLOWED_HOSTS: '127.0.0.1' });
     await page.locator('[data-testid="connection-badge"][data-status="open"]').waitFor({ timeout: 40_000 });
@@ -211,7 +245,12 @@ describe('the staff UI in Chromium', () => {
   });
 
   it('pops the caller and their case up while a call is still ringing', async () => {
-    const res = await sendWebhook(app.url, tenant.slug, tenant.webhookSecret, envelope('ringing', 'e2e-3', { answered_time: null, hangup_time: null, duration_in_seconds: null }));
+    const res = await sendWebhook(
+      app.url,
+      tenant.slug,
+      tenant.webhookSecret,
+      envelope('ringing', 'e2e-3', { answered_time: null, hangup_time: null, duration_in_seconds: null }),
+    );
     expect(res.status).toBe(202);
     const pop = page.getByTestId('screen-pop');
     await pop.waitFor({ timeout: 10_000 });

@@ -113,7 +113,10 @@ export async function startAudioHost(audio: Buffer): Promise<{ url: string; clos
     if (range) {
       const start = Number(range[1]);
       const end = range[2] ? Math.min(Number(range[2]), audio.length - 1) : audio.length - 1;
-      res.writeHead(206, { 'content-range': `bytes ${start}-${end}/${audio.length}`, 'content-length': end - start + 1 });
+      res.writeHead(206, {
+        'content-range': `bytes ${start}-${end}/${audio.length}`,
+        'content-length': end - start + 1,
+      });
       res.end(audio.subarray(start, end + 1));
     } else {
       res.writeHead(200, { 'content-length': audio.length });
@@ -143,6 +146,14 @@ export function launchChromium(): Promise<Browser> {
   mkdirSync(ARTIFACTS, { recursive: true });
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--autoplay-policy=no-user-gesture-required', '--mute-audio'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--autoplay-policy=no-user-gesture-required',
+      '--mute-audio',
+    ],
   });
 }

@@ -49,11 +49,20 @@ describe('audio', () => {
     try {
       // 3 s of 8 kHz mono 16-bit PCM: 16,000 bytes per second.
       const fmt = Buffer.alloc(16);
-      fmt.writeUInt16LE(1, 0); fmt.writeUInt16LE(1, 2); fmt.writeUInt32LE(8000, 4); fmt.writeUInt32LE(16000, 8); fmt.writeUInt16LE(2, 12); fmt.writeUInt16LE(16, 14);
+      fmt.writeUInt16LE(1, 0);
+      fmt.writeUInt16LE(1, 2);
+      fmt.writeUInt32LE(8000, 4);
+      fmt.writeUInt32LE(16000, 8);
+      fmt.writeUInt16LE(2, 12);
+      fmt.writeUInt16LE(16, 14);
       const source = join(dir, 'in.wav');
       writeFileSync(source, wavFile(fmt, Buffer.alloc(48_000)));
       const pieces = await splitAudio(source, 'wav', 20_044, dir);
-      expect(pieces.map((p) => [p.offset, p.duration, p.bytes])).toEqual([[0, 1.25, 20_044], [1.25, 1.25, 20_044], [2.5, 0.5, 8_044]]);
+      expect(pieces.map((p) => [p.offset, p.duration, p.bytes])).toEqual([
+        [0, 1.25, 20_044],
+        [1.25, 1.25, 20_044],
+        [2.5, 0.5, 8_044],
+      ]);
       expect(sniffAudio(readFileSync(pieces[1]!.path))).toBe('wav');
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -65,7 +74,9 @@ describe('audio', () => {
     try {
       const source = join(dir, 'in.ogg');
       writeFileSync(source, Buffer.concat([Buffer.from('OggS'), Buffer.alloc(5000)]));
-      await expect(splitAudio(source, 'ogg', 1024, dir)).rejects.toThrow(/ogg recordings cannot be split \(mp3 and wav can\)/);
+      await expect(splitAudio(source, 'ogg', 1024, dir)).rejects.toThrow(
+        /ogg recordings cannot be split \(mp3 and wav can\)/,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -32,9 +32,13 @@ describe('a worker killed mid-job', () => {
     const held = fakes.hold('transcribe');
     child = spawn(process.execPath, [fileURLToPath(new URL('../../server/worker/main.ts', import.meta.url))], {
       env: {
-        ...process.env, ...fakes.env,
-        NODE_ENV: 'test', LOG_LEVEL: 'silent', DEMO: '0',
-        DATABASE_URL: db.ownerUrl, DATABASE_APP_PASSWORD: db.appPassword,
+        ...process.env,
+        ...fakes.env,
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'silent',
+        DEMO: '0',
+        DATABASE_URL: db.ownerUrl,
+        DATABASE_APP_PASSWORD: db.appPassword,
         DATA_DIR: mkdtempSync(join(tmpdir(), 'ringside-crash-')),
       },
       stdio: ['ignore', 'ignore', 'inherit'],
@@ -49,7 +53,11 @@ describe('a worker killed mid-job', () => {
 
     worker = await startTestWorker(db, fakes.env);
     const m = await waitForAi(db, call, 25_000);
-    expect([m.transcript_status, m.summary_status, m.sentiment_status]).toEqual(['completed', 'completed', 'completed']);
+    expect([m.transcript_status, m.summary_status, m.sentiment_status]).toEqual([
+      'completed',
+      'completed',
+      'completed',
+    ]);
     expect(m.transcript_segments).toHaveLength(3);
     expect(fakes.received.transcribe).toHaveLength(2);
     expect(fakes.received.messages).toHaveLength(1);

@@ -30,7 +30,13 @@ afterAll(async () => {
 const limits = { allowedHosts: ['127.0.0.1'], maxBytes: 64 * 1024, timeoutMs: 10_000 };
 const download = (url: string, overrides: Partial<typeof limits> = {}) =>
   withTempDir((dir) => downloadRecording(url, dir, { ...limits, ...overrides }), parent);
-const failure = (p: Promise<unknown>) => p.then(() => { throw new Error('expected a failure'); }, (e: unknown) => e as StepError);
+const failure = (p: Promise<unknown>) =>
+  p.then(
+    () => {
+      throw new Error('expected a failure');
+    },
+    (e: unknown) => e as StepError,
+  );
 
 describe('recording download', () => {
   it('streams an allowed recording to a temporary file, following allowed redirects', async () => {
@@ -45,14 +51,22 @@ describe('recording download', () => {
   it('refuses a host that is not allowed, without contacting it', async () => {
     const before = fakes.received.recordings.length;
     const e = await failure(download(fakes.recordingUrl(), { allowedHosts: ['cdn.ringover.example'] }));
-    expect([e.transient, e.kind, e.message]).toEqual([false, 'recording_refused', 'recording host 127.0.0.1 is not in RECORDING_ALLOWED_HOSTS']);
+    expect([e.transient, e.kind, e.message]).toEqual([
+      false,
+      'recording_refused',
+      'recording host 127.0.0.1 is not in RECORDING_ALLOWED_HOSTS',
+    ]);
     expect(fakes.received.recordings.length).toBe(before);
   });
 
   it('refuses a redirect to a host that is not allowed, and never follows it', async () => {
     const before = fakes.received.recordings.length;
     const e = await failure(download(fakes.recordingUrl('redirect-out.mp3')));
-    expect([e.transient, e.kind, e.message]).toEqual([false, 'recording_refused', 'recording host localhost is not in RECORDING_ALLOWED_HOSTS']);
+    expect([e.transient, e.kind, e.message]).toEqual([
+      false,
+      'recording_refused',
+      'recording host localhost is not in RECORDING_ALLOWED_HOSTS',
+    ]);
     expect(fakes.received.recordings.slice(before)).toEqual(['redirect-out.mp3']);
   });
 
@@ -63,7 +77,11 @@ describe('recording download', () => {
 
   it('refuses a recording whose announced size is over the limit before reading its body', async () => {
     const e = await failure(download(fakes.recordingUrl('huge.mp3')));
-    expect([e.transient, e.kind, e.message]).toEqual([false, 'recording_too_large', 'the recording is 52428800 bytes, over the 65536-byte limit']);
+    expect([e.transient, e.kind, e.message]).toEqual([
+      false,
+      'recording_too_large',
+      'the recording is 52428800 bytes, over the 65536-byte limit',
+    ]);
     expect(readdirSync(parent)).toEqual([]);
   });
 
@@ -81,15 +99,18 @@ describe('recording download', () => {
     expect([e.transient, e.message]).toEqual([false, 'the recording host answered 404']);
   });
 
-  it('fails the call\'s transcript step with the reason when the recording is refused', async () => {
+  it("fails the call's transcript step with the reason when the recording is refused", async () => {
     const call = await recordedCall(db, fakes.recordingUrl('redirect-out.mp3'));
     worker = await startTestWorker(db, fakes.env);
     const m = await waitForAi(db, call);
     expect([m.transcript_status, m.summary_status, m.sentiment_status]).toEqual(['failed', 'skipped', 'skipped']);
-    expect(m.ai_errors.transcript).toMatchObject({ kind: 'recording_refused', message: 'recording host localhost is not in RECORDING_ALLOWED_HOSTS' });
+    expect(m.ai_errors.transcript).toMatchObject({
+      kind: 'recording_refused',
+      message: 'recording host localhost is not in RECORDING_ALLOWED_HOSTS',
+    });
   });
 
-  it('fails the call\'s transcript step when the recording is over the size limit', async () => {
+  it("fails the call's transcript step when the recording is over the size limit", async () => {
     const call = await recordedCall(db, fakes.recordingUrl('huge.mp3'));
     worker = await startTestWorker(db, fakes.env, { RECORDING_MAX_BYTES: 1024 * 1024 });
     const m = await waitForAi(db, call);

@@ -5,7 +5,16 @@ import { describe, it, expect, beforeAll, afterAll, afterEach } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { asStaff } from '../../server/db/transactions.ts';
 import { startFakes, openAiError, SPOKEN, SUMMARY, type Fakes } from './support/fakes.ts';
-import { startTestWorker, recordedCall, waitForAi, waitForQueueEmpty, queuedJobs, tasksOf, metadataOf, type TestWorker } from './support/worker.ts';
+import {
+  startTestWorker,
+  recordedCall,
+  waitForAi,
+  waitForQueueEmpty,
+  queuedJobs,
+  tasksOf,
+  metadataOf,
+  type TestWorker,
+} from './support/worker.ts';
 import { ingest } from '../support/ingest.ts';
 import { aiReprocess } from '../../server/cli/ai-reprocess.ts';
 import { readdirSync } from 'node:fs';
@@ -27,17 +36,36 @@ afterAll(async () => {
 });
 
 const liveEvents = (tenantId: string, type: string) =>
-  db.asOwnerFor(tenantId, async (c) => (await c.query('select payload from app_private.live_events where tenant_id = $1 and type = $2 order by seq', [tenantId, type])).rows.map((r) => r.payload));
+  db.asOwnerFor(tenantId, async (c) =>
+    (
+      await c.query('select payload from app_private.live_events where tenant_id = $1 and type = $2 order by seq', [
+        tenantId,
+        type,
+      ])
+    ).rows.map((r) => r.payload),
+  );
 
 describe('AI processing of a recorded call', () => {
   it('transcribes, summarizes, scores and extracts tasks, then announces call_ai_completed', async () => {
     const call = await recordedCall(db, fakes.recordingUrl());
-    expect((await metadataOf(db, call)).transcript_status, 'statuses are pending as soon as the recording is known').toBe('pending');
-    const before = { t: fakes.received.transcribe.length, m: fakes.received.messages.length, s: fakes.received.sentiment.length };
+    expect(
+      (await metadataOf(db, call)).transcript_status,
+      'statuses are pending as soon as the recording is known',
+    ).toBe('pending');
+    const before = {
+      t: fakes.received.transcribe.length,
+      m: fakes.received.messages.length,
+      s: fakes.received.sentiment.length,
+    };
     worker = await startTestWorker(db, fakes.env);
     const m = await waitForAi(db, call);
 
-    expect({ t: m.transcript_status, s: m.summary_status, se: m.sentiment_status, errors: m.ai_errors }).toEqual({ t: 'completed', s: 'completed', se: 'completed', errors: {} });
+    expect({ t: m.transcript_status, s: m.summary_status, se: m.sentiment_status, errors: m.ai_errors }).toEqual({
+      t: 'completed',
+      s: 'completed',
+      se: 'completed',
+      errors: {},
+    });
     expect(m.transcript).toBe(SPOKEN.join(' '));
     expect(m.transcript_segments).toHaveLength(3);
     expect(m.transcript_segments[0]).toMatchObject({ start: 0, text: SPOKEN[0] });
@@ -57,14 +85,22 @@ describe('AI processing of a recorded call', () => {
     expect(fakes.received.messages.length - before.m).toBe(1);
     expect(fakes.received.sentiment.length - before.s).toBe(1);
     const transcription = fakes.received.transcribe.at(-1)!;
-    expect(transcription).toMatchObject({ model: 'whisper-1', language: 'fr', format: 'verbose_json', filename: 'recording.mp3' });
+    expect(transcription).toMatchObject({
+      model: 'whisper-1',
+      language: 'fr',
+      format: 'verbose_json',
+      filename: 'recording.mp3',
+    });
     const summary = fakes.received.messages.at(-1)!;
     expect(summary.model).toBe('claude-test');
     expect(summary.system).toContain('French');
     expect(summary.content).toContain('Marie Dupont');
     expect(summary.content).toContain('Succession Dupont');
     expect(summary.content).toContain(SPOKEN[1]);
-    expect(fakes.received.sentiment.at(-1)).toMatchObject({ model: 'cardiffnlp/twitter-xlm-roberta-base-sentiment', authorization: 'Bearer hf_test' });
+    expect(fakes.received.sentiment.at(-1)).toMatchObject({
+      model: 'cardiffnlp/twitter-xlm-roberta-base-sentiment',
+      authorization: 'Bearer hf_test',
+    });
 
     const tasks = await tasksOf(db, call);
     expect(tasks.map((t) => [t.title, t.due_date, t.priority, t.status, t.source, t.case_id])).toEqual([
@@ -74,7 +110,13 @@ describe('AI processing of a recorded call', () => {
 
     const [announced, ...more] = await liveEvents(call.tenantId, 'call_ai_completed');
     expect(more).toEqual([]);
-    expect(announced).toMatchObject({ id: call.eventId, transcript_status: 'completed', summary_status: 'completed', sentiment_label: 'positive', tasks_count: 2 });
+    expect(announced).toMatchObject({
+      id: call.eventId,
+      transcript_status: 'completed',
+      summary_status: 'completed',
+      sentiment_label: 'positive',
+      tasks_count: 2,
+    });
 
     // Temporary recordings are gone.
     expect(readdirSync(worker.tmpDir)).toEqual([]);
@@ -90,14 +132,25 @@ describe('AI processing of a recorded call', () => {
     await waitForAi(db, call);
     const user = await db.createUser(call.tenantId);
     const search = (q: string) =>
-      asStaff(db.pools.staff, { tenantId: call.tenantId, userId: user.id }, async (c) =>
-        (await c.query('select total, call from app_hidden.list_calls(null, null, null, null, null, null, $1, null, 50, 0)', [q])).rows);
+      asStaff(
+        db.pools.staff,
+        { tenantId: call.tenantId, userId: user.id },
+        async (c) =>
+          (
+            await c.query(
+              'select total, call from app_hidden.list_calls(null, null, null, null, null, null, $1, null, 50, 0)',
+              [q],
+            )
+          ).rows,
+      );
     expect((await search('succession')).map((r) => r.call.id)).toEqual([call.eventId]);
     // "rappelle" is said; "rappeler" shares its French stem.
     expect((await search('rappeler')).map((r) => r.call.id)).toEqual([call.eventId]);
     expect((await search('projet acte')).map((r) => r.call.id)).toEqual([call.eventId]);
     expect(await search('hypothèque')).toEqual([]);
-    const { rows } = await db.owner.query(`select indexdef from pg_indexes where indexname = 'interaction_events_ai_search_idx'`);
+    const { rows } = await db.owner.query(
+      `select indexdef from pg_indexes where indexname = 'interaction_events_ai_search_idx'`,
+    );
     expect(rows[0]?.indexdef).toContain('USING gin (ai_search)');
   });
 
@@ -126,7 +179,12 @@ describe('AI processing of a recorded call', () => {
     const hf = fakes.received.sentiment.length;
     worker = await startTestWorker(db, { ...fakes.env, SENTIMENT_PROVIDER: 'llm' });
     const m = await waitForAi(db, call);
-    expect([m.summary_status, m.sentiment_status, m.sentiment_score, m.sentiment_label]).toEqual(['completed', 'completed', -0.4, 'negative']);
+    expect([m.summary_status, m.sentiment_status, m.sentiment_score, m.sentiment_label]).toEqual([
+      'completed',
+      'completed',
+      -0.4,
+      'negative',
+    ]);
     expect(fakes.received.sentiment.length).toBe(hf);
   });
 
@@ -136,7 +194,11 @@ describe('AI processing of a recorded call', () => {
     fakes.plan('transcribe', openAiError(500, 'The server had an error while processing your request.'));
     worker = await startTestWorker(db, fakes.env);
     const m = await waitForAi(db, call);
-    expect([m.transcript_status, m.summary_status, m.sentiment_status]).toEqual(['completed', 'completed', 'completed']);
+    expect([m.transcript_status, m.summary_status, m.sentiment_status]).toEqual([
+      'completed',
+      'completed',
+      'completed',
+    ]);
     expect(fakes.received.transcribe.length - before.t).toBe(2);
     expect(fakes.received.messages.length - before.m).toBe(1);
     expect(m.ai_errors).toEqual({});
@@ -148,11 +210,22 @@ describe('AI processing of a recorded call', () => {
   it('fails a step at once on a provider 400, with its message, and skips what depends on it', async () => {
     const call = await recordedCall(db, fakes.recordingUrl());
     const before = fakes.received.transcribe.length;
-    fakes.plan('transcribe', openAiError(400, 'Invalid file format. Supported formats: [flac, m4a, mp3, mp4, mpeg, mpga, oga, ogg, wav, webm]'));
+    fakes.plan(
+      'transcribe',
+      openAiError(
+        400,
+        'Invalid file format. Supported formats: [flac, m4a, mp3, mp4, mpeg, mpga, oga, ogg, wav, webm]',
+      ),
+    );
     worker = await startTestWorker(db, fakes.env);
     const m = await waitForAi(db, call);
     expect([m.transcript_status, m.summary_status, m.sentiment_status]).toEqual(['failed', 'skipped', 'skipped']);
-    expect(m.ai_errors.transcript).toMatchObject({ status: 'failed', kind: 'provider_rejected', will_retry: false, attempt: 1 });
+    expect(m.ai_errors.transcript).toMatchObject({
+      status: 'failed',
+      kind: 'provider_rejected',
+      will_retry: false,
+      attempt: 1,
+    });
     expect(m.ai_errors.transcript.message).toContain('the transcription provider answered 400: Invalid file format.');
     expect(fakes.received.transcribe.length - before).toBe(1);
   });
@@ -187,17 +260,28 @@ describe('AI processing of a recorded call', () => {
     const call = await recordedCall(db, fakes.recordingUrl());
     worker = await startTestWorker(db, fakes.env);
     await waitForAi(db, call);
-    const counts = () => ({ t: fakes.received.transcribe.length, m: fakes.received.messages.length, s: fakes.received.sentiment.length });
+    const counts = () => ({
+      t: fakes.received.transcribe.length,
+      m: fakes.received.messages.length,
+      s: fakes.received.sentiment.length,
+    });
 
     // ai:reprocess without --force: every step is completed, nothing is redone.
     let before = counts();
-    expect(await aiReprocess(db.owner, { call: call.callId })).toMatchObject({ event_id: call.eventId, tenant_id: call.tenantId, force: false });
+    expect(await aiReprocess(db.owner, { call: call.callId })).toMatchObject({
+      event_id: call.eventId,
+      tenant_id: call.tenantId,
+      force: false,
+    });
     await waitForQueueEmpty(db);
     expect(counts()).toEqual(before);
 
     // A later delivery of the call (ingestion rebuilds metadata as `old metadata || call state`)
     // keeps the AI keys and queues nothing, the recording being the same.
-    await ingest(db.pools.service, call.tenantId, call.callId, 'answered', { direction: 'inbound', answered_at: '2026-11-23T15:50:06.500Z' });
+    await ingest(db.pools.service, call.tenantId, call.callId, 'answered', {
+      direction: 'inbound',
+      answered_at: '2026-11-23T15:50:06.500Z',
+    });
     expect(await queuedJobs(db)).toBe(0);
     expect((await metadataOf(db, call)).ai_summary).toBe(SUMMARY.summary);
 
@@ -213,10 +297,20 @@ describe('AI processing of a recorded call', () => {
   });
 
   it('reprocess names the call by id or Ringover call id, and refuses a call without recording', async () => {
-    const failure = (p: Promise<unknown>) => p.then(() => 'ok', (e: { code?: string; message?: string }) => [e.code, e.message]);
+    const failure = (p: Promise<unknown>) =>
+      p.then(
+        () => 'ok',
+        (e: { code?: string; message?: string }) => [e.code, e.message],
+      );
     expect(await failure(aiReprocess(db.owner, { call: 'no-such-call' }))).toEqual(['P0002', 'no call "no-such-call"']);
     const t = await db.createTenant();
-    await ingest(db.pools.service, t.id, 'unrecorded-1', 'missed', { direction: 'inbound', caller_number: '+32470999999' });
-    expect(await failure(aiReprocess(db.owner, { call: 'unrecorded-1' }))).toEqual(['22023', 'call "unrecorded-1" has no recording']);
+    await ingest(db.pools.service, t.id, 'unrecorded-1', 'missed', {
+      direction: 'inbound',
+      caller_number: '+32470999999',
+    });
+    expect(await failure(aiReprocess(db.owner, { call: 'unrecorded-1' }))).toEqual([
+      '22023',
+      'call "unrecorded-1" has no recording',
+    ]);
   });
 });

@@ -9,7 +9,12 @@ import { z } from 'zod';
 import type { Config } from '../../config.ts';
 import { apiKeyStates, tenantsToReconcile } from '../../ringover-api/keys.ts';
 import { KeyRateLimiters } from '../../ringover-api/rate-limit.ts';
-import { reconcileTenantTask, TASK as TENANT_TASK, type ReconcileDeps, type ReconcileTenantPayload } from './ringover__reconcile_tenant.ts';
+import {
+  reconcileTenantTask,
+  TASK as TENANT_TASK,
+  type ReconcileDeps,
+  type ReconcileTenantPayload,
+} from './ringover__reconcile_tenant.ts';
 
 export const TASK = 'ringover__reconcile';
 
@@ -25,18 +30,30 @@ export function reconcileTask(deps: ReconcileDeps): Task {
 
     const tenants = await tenantsToReconcile(deps.pool);
     for (const tenantId of tenants) {
-      const payload: ReconcileTenantPayload = { tenant_id: tenantId, since: since.toISOString(), until: until.toISOString() };
+      const payload: ReconcileTenantPayload = {
+        tenant_id: tenantId,
+        since: since.toISOString(),
+        until: until.toISOString(),
+      };
       await helpers.addJob(TENANT_TASK, payload, { jobKey: `ringover:reconcile:${tenantId}`, maxAttempts: 3 });
     }
     for (const state of await apiKeyStates(deps.pool)) {
       if (state.status === 'invalid') {
         deps.logger.warn(
-          { component: 'ringover-api', tenant: state.tenant, invalid_since: state.invalid_since, reason: state.invalid_reason },
-          'ringover api: this tenant\'s key is refused by Ringover and is not reconciled; set a new one with ringover:set-api-key',
+          {
+            component: 'ringover-api',
+            tenant: state.tenant,
+            invalid_since: state.invalid_since,
+            reason: state.invalid_reason,
+          },
+          "ringover api: this tenant's key is refused by Ringover and is not reconciled; set a new one with ringover:set-api-key",
         );
       }
     }
-    deps.logger.info({ component: 'ringover-api', tenants: tenants.length, since, until }, 'ringover api: reconciliation queued');
+    deps.logger.info(
+      { component: 'ringover-api', tenants: tenants.length, since, until },
+      'ringover api: reconciliation queued',
+    );
   };
 }
 

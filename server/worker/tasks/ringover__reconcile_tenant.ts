@@ -36,7 +36,12 @@ export function reconcileTenantTask(deps: ReconcileDeps): Task {
     }
     const { tenant_id: tenantId, since, until } = payload.data;
     const summary = await backfillTenant(
-      { service: deps.pool, logger: deps.logger.child({ job_id: helpers.job.id }), apiUrl: deps.config.RINGOVER_API_URL, limiters: deps.limiters },
+      {
+        service: deps.pool,
+        logger: deps.logger.child({ job_id: helpers.job.id }),
+        apiUrl: deps.config.RINGOVER_API_URL,
+        limiters: deps.limiters,
+      },
       tenantId,
       new Date(since),
       new Date(until),

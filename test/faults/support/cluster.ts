@@ -2,7 +2,12 @@
 // and data: a database restart as a deployment meets it (every session ended with 57P01, then
 // connections refused, then back).
 import pg from 'pg';
-import { freePort, reachableTempDir, startEmbeddedPostgres, type EmbeddedDatabase } from '../../../server/db/embedded.ts';
+import {
+  freePort,
+  reachableTempDir,
+  startEmbeddedPostgres,
+  type EmbeddedDatabase,
+} from '../../../server/db/embedded.ts';
 import { migrateDatabase } from '../../../server/db/migrate.ts';
 import { rmSync } from 'node:fs';
 
@@ -44,7 +49,11 @@ export async function startOwnCluster(): Promise<OwnCluster> {
       cluster = await startEmbeddedPostgres({ dir, port, persistent: true });
     },
     async createTenant(slug) {
-      const { rows } = await owner.query('select * from app_private.create_tenant($1, $2, $3)', [`Cabinet ${slug}`, slug, 'BE']);
+      const { rows } = await owner.query('select * from app_private.create_tenant($1, $2, $3)', [
+        `Cabinet ${slug}`,
+        slug,
+        'BE',
+      ]);
       return { id: rows[0].id, slug: rows[0].slug, webhookSecret: rows[0].webhook_secret };
     },
     async destroy() {

@@ -11,7 +11,9 @@ try {
     const { default: pg } = await import('pg');
     const client = new pg.Client({ connectionString: database.ownerUrl });
     await client.connect();
-    const { rows } = await client.query("select count(*)::int as tenants, current_setting('data_directory') as data_directory from app_public.tenants");
+    const { rows } = await client.query(
+      "select count(*)::int as tenants, current_setting('data_directory') as data_directory from app_public.tenants",
+    );
     await client.end();
     process.stdout.write(`${JSON.stringify({ embedded: database.embedded, ...rows[0] })}\n`);
   } finally {

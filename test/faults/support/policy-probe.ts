@@ -13,7 +13,9 @@ const ticker = setInterval(() => process.stdout.write('serving\n'), 50);
 setTimeout(() => clearInterval(ticker), 1_000).unref();
 setTimeout(() => {
   const what = process.argv[2];
-  if (what === 'db-rejection') void Promise.reject(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }));
-  if (what === 'bug-rejection') void Promise.reject(new TypeError("Cannot read properties of undefined (reading 'rows')"));
+  if (what === 'db-rejection')
+    void Promise.reject(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }));
+  if (what === 'bug-rejection')
+    void Promise.reject(new TypeError("Cannot read properties of undefined (reading 'rows')"));
   if (what === 'bug-exception') throw new TypeError('a bug');
 }, 100);

@@ -19,7 +19,11 @@ export interface RingsideProcess {
   kill(): void;
 }
 
-export function startRingside(ownerUrl: string, appPassword: string, env: Record<string, string> = {}): Promise<RingsideProcess> {
+export function startRingside(
+  ownerUrl: string,
+  appPassword: string,
+  env: Record<string, string> = {},
+): Promise<RingsideProcess> {
   const child = spawn(process.execPath, [MAIN], {
     env: {
       ...process.env,
@@ -44,7 +48,9 @@ export function startRingside(ownerUrl: string, appPassword: string, env: Record
   let output = '';
   child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`ringside did not start in 60 s:\n${output}`)), 60_000);
     void exited.then(({ code }) => reject(new Error(`ringside exited (${code}) while starting:\n${output}`)));
@@ -81,7 +87,10 @@ export function delivery(opts: { recordingUrl?: string; callId?: string } = {}):
 }
 
 export function signedHeaders(tenant: Tenant, body: string): Record<string, string> {
-  return { 'content-type': 'application/json', 'x-ringover-signature': createHmac('sha256', tenant.webhookSecret).update(body).digest('hex') };
+  return {
+    'content-type': 'application/json',
+    'x-ringover-signature': createHmac('sha256', tenant.webhookSecret).update(body).digest('hex'),
+  };
 }
 
 export interface Answer {
@@ -104,7 +113,12 @@ export async function deliver(url: string, tenant: Tenant, body: string, timeout
       signal: AbortSignal.timeout(timeoutMs),
     });
     const json = (await res.json().catch(() => ({}))) as { event_id?: string };
-    return { status: res.status, eventId: json.event_id, ms: performance.now() - t0, retryAfter: res.headers.get('retry-after') };
+    return {
+      status: res.status,
+      eventId: json.event_id,
+      ms: performance.now() - t0,
+      retryAfter: res.headers.get('retry-after'),
+    };
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause;
     return { status: 0, error: cause?.code ?? (error as Error).name, ms: performance.now() - t0 };

@@ -5,7 +5,14 @@ import { loadConfig } from '../../../server/config.ts';
 import { createLogger } from '../../../server/logger.ts';
 import { startServer } from '../../../server/server.ts';
 
-const config = loadConfig({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', DEMO: '0', ...process.env });
+const config = loadConfig({
+  NODE_ENV: 'test',
+  PORT: '0',
+  HOST: '127.0.0.1',
+  LOG_LEVEL: 'info',
+  DEMO: '0',
+  ...process.env,
+});
 const server = await startServer({
   config,
   logger: createLogger(config.LOG_LEVEL),

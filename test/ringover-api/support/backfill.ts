@@ -6,7 +6,12 @@ import type { BackfillDeps } from '../../../server/ringover-api/backfill.ts';
 import type { FakeRingoverApi } from './fake-ringover-api.ts';
 import { virtualClock } from './fake-ringover-api.ts';
 
-export function backfillDeps(db: TestDatabase, fake: FakeRingoverApi, clock: ReturnType<typeof virtualClock>, pageSize?: number): BackfillDeps {
+export function backfillDeps(
+  db: TestDatabase,
+  fake: FakeRingoverApi,
+  clock: ReturnType<typeof virtualClock>,
+  pageSize?: number,
+): BackfillDeps {
   return {
     service: db.pools.service,
     logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
@@ -34,11 +39,26 @@ export async function callEntries(db: TestDatabase, tenantId: string) {
 }
 
 export async function inboxCount(db: TestDatabase, tenantId: string): Promise<number> {
-  return db.asOwnerFor(tenantId, async (c) =>
-    (await c.query('select count(*)::int as n from app_private.webhook_deliveries where tenant_id = $1', [tenantId])).rows[0].n);
+  return db.asOwnerFor(
+    tenantId,
+    async (c) =>
+      (await c.query('select count(*)::int as n from app_private.webhook_deliveries where tenant_id = $1', [tenantId]))
+        .rows[0].n,
+  );
 }
 
-export async function liveEvents(db: TestDatabase, tenantId: string): Promise<Array<{ type: string; call_id: string }>> {
-  return db.asOwnerFor(tenantId, async (c) =>
-    (await c.query(`select type, payload ->> 'call_id' as call_id from app_private.live_events where tenant_id = $1 order by id`, [tenantId])).rows);
+export async function liveEvents(
+  db: TestDatabase,
+  tenantId: string,
+): Promise<Array<{ type: string; call_id: string }>> {
+  return db.asOwnerFor(
+    tenantId,
+    async (c) =>
+      (
+        await c.query(
+          `select type, payload ->> 'call_id' as call_id from app_private.live_events where tenant_id = $1 order by id`,
+          [tenantId],
+        )
+      ).rows,
+  );
 }

@@ -80,18 +80,26 @@ export async function startFakeRingoverApi(options: FakeRingoverOptions): Promis
     }
 
     const next = scripted.shift();
-    if (next) return answer(next.status, next.body ?? { message: `scripted ${next.status}` }, next.retryAfter ? { 'retry-after': next.retryAfter } : {});
+    if (next)
+      return answer(
+        next.status,
+        next.body ?? { message: `scripted ${next.status}` },
+        next.retryAfter ? { 'retry-after': next.retryAfter } : {},
+      );
 
     const start = Date.parse(query.start_date ?? '');
     const end = Date.parse(query.end_date ?? '');
     if (!query.start_date || !query.end_date || !Number.isFinite(start) || !Number.isFinite(end)) {
       return answer(400, { message: 'start_date and end_date are required together (ISO 8601)' });
     }
-    if (!(start < end) || end - start > FIFTEEN_DAYS_MS) return answer(400, { message: 'The period must not exceed 15 days' });
+    if (!(start < end) || end - start > FIFTEEN_DAYS_MS)
+      return answer(400, { message: 'The period must not exceed 15 days' });
     const limitCount = Number(query.limit_count ?? '100');
     const limitOffset = Number(query.limit_offset ?? '0');
-    if (!Number.isInteger(limitCount) || limitCount < 1 || limitCount > 1000) return answer(400, { message: 'limit_count must be between 1 and 1000' });
-    if (!Number.isInteger(limitOffset) || limitOffset < 0) return answer(400, { message: 'limit_offset must be a positive integer' });
+    if (!Number.isInteger(limitCount) || limitCount < 1 || limitCount > 1000)
+      return answer(400, { message: 'limit_count must be between 1 and 1000' });
+    if (!Number.isInteger(limitOffset) || limitOffset < 0)
+      return answer(400, { message: 'limit_offset must be a positive integer' });
 
     const matching = calls
       .filter((c) => {
@@ -102,10 +110,16 @@ export async function startFakeRingoverApi(options: FakeRingoverOptions): Promis
     const page = matching.slice(limitOffset, limitOffset + limitCount);
     if (page.length === 0) return answer(204);
     let text = JSON.stringify({
-      user_id: 120034, team_id: 5521, filter: 'ALL', last_id_offset_setted: null,
-      limit_count_setted: limitCount, limit_offset_setted: limitOffset,
-      total_call_count: matching.length, total_missed_call_count: matching.filter((c) => c.last_state === 'MISSED').length,
-      call_list_count: page.length, call_list: page,
+      user_id: 120034,
+      team_id: 5521,
+      filter: 'ALL',
+      last_id_offset_setted: null,
+      limit_count_setted: limitCount,
+      limit_offset_setted: limitOffset,
+      total_call_count: matching.length,
+      total_missed_call_count: matching.filter((c) => c.last_state === 'MISSED').length,
+      call_list_count: page.length,
+      call_list: page,
     });
     if (options.bareIds) text = text.replace(/"(call_id|channel_id)":"(\d+)"/g, '"$1":$2');
     answer(200, text);
@@ -140,14 +154,42 @@ export function virtualClock(start = Date.UTC(2026, 10, 23, 16, 0, 0)) {
 /** A call_list item shaped like samples/ringover/20-api-v2-get-calls.json, with overrides. */
 export function apiCall(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
-    cdr_id: 912345678, call_id: '7534779999276888538', channel_id: '16390226718014117149', type: 'PHONE', direction: 'in',
-    last_state: 'ANSWERED', start_time: '2026-11-23T15:50:00.101Z', answered_time: '2026-11-23T15:50:06.500Z', end_time: '2026-11-23T15:52:40.700Z',
-    incall_duration: 154, total_duration: 160, contact_number: '32470123456', from_number: '32470123456', to_number: '3222345678',
-    is_answered: true, hangup_by: 'CALLER', note: null, star: false, tags: [], voicemail: null,
-    record: 'https://cdn.ringover.com/records/7534779999276888538-16390226718014117149.mp3', fax: null, amd: false, is_archived: false,
-    scenario_name: 'Heures de bureau', scenario_id: 8812,
-    user: { user_id: 120034, team_id: 5521, firstname: 'Claire', lastname: 'Martin', email: 'claire@cabinet-martin.be', concat_name: 'Claire Martin' },
-    contact: null, ivr: { ivr_id: 311, name: 'Accueil cabinet' },
+    cdr_id: 912345678,
+    call_id: '7534779999276888538',
+    channel_id: '16390226718014117149',
+    type: 'PHONE',
+    direction: 'in',
+    last_state: 'ANSWERED',
+    start_time: '2026-11-23T15:50:00.101Z',
+    answered_time: '2026-11-23T15:50:06.500Z',
+    end_time: '2026-11-23T15:52:40.700Z',
+    incall_duration: 154,
+    total_duration: 160,
+    contact_number: '32470123456',
+    from_number: '32470123456',
+    to_number: '3222345678',
+    is_answered: true,
+    hangup_by: 'CALLER',
+    note: null,
+    star: false,
+    tags: [],
+    voicemail: null,
+    record: 'https://cdn.ringover.com/records/7534779999276888538-16390226718014117149.mp3',
+    fax: null,
+    amd: false,
+    is_archived: false,
+    scenario_name: 'Heures de bureau',
+    scenario_id: 8812,
+    user: {
+      user_id: 120034,
+      team_id: 5521,
+      firstname: 'Claire',
+      lastname: 'Martin',
+      email: 'claire@cabinet-martin.be',
+      concat_name: 'Claire Martin',
+    },
+    contact: null,
+    ivr: { ivr_id: 311, name: 'Accueil cabinet' },
     ...overrides,
   };
 }
@@ -156,8 +198,19 @@ export function apiCall(overrides: Record<string, unknown> = {}): Record<string,
 export function missedApiCall(callId: string, startIso: string, from = '32470999888'): Record<string, unknown> {
   const start = Date.parse(startIso);
   return apiCall({
-    call_id: callId, channel_id: null, last_state: 'MISSED', start_time: new Date(start).toISOString(), answered_time: null,
-    end_time: new Date(start + 25_000).toISOString(), incall_duration: 0, total_duration: 25, from_number: from,
-    contact_number: from, is_answered: false, record: null, user: null, hangup_by: 'CALLER',
+    call_id: callId,
+    channel_id: null,
+    last_state: 'MISSED',
+    start_time: new Date(start).toISOString(),
+    answered_time: null,
+    end_time: new Date(start + 25_000).toISOString(),
+    incall_duration: 0,
+    total_duration: 25,
+    from_number: from,
+    contact_number: from,
+    is_answered: false,
+    record: null,
+    user: null,
+    hangup_by: 'CALLER',
   });
 }

@@ -16,16 +16,26 @@ import { mp3Duration } from '../../../server/worker/audio.ts';
 export const FIXTURE_MP3 = readFileSync(fileURLToPath(new URL('../../fixtures/audio/appel-fr.mp3', import.meta.url)));
 
 export const SPOKEN = [
-  'Bonjour Maître Martin, c\'est Marie Dupont.',
+  "Bonjour Maître Martin, c'est Marie Dupont.",
   'Je vous rappelle pour le dossier de succession.',
-  'Pouvez-vous m\'envoyer le projet d\'acte avant vendredi ?',
+  "Pouvez-vous m'envoyer le projet d'acte avant vendredi ?",
 ];
 
 export const SUMMARY = {
-  summary: 'Marie Dupont rappelle au sujet de la succession et demande le projet d\'acte avant vendredi.',
+  summary: "Marie Dupont rappelle au sujet de la succession et demande le projet d'acte avant vendredi.",
   tasks: [
-    { title: 'Envoyer le projet d\'acte à Marie Dupont', description: 'Projet d\'acte de la succession, demandé au téléphone.', due_date: '2026-11-27', priority: 'high' },
-    { title: 'Rappeler Marie Dupont', description: 'Confirmer la réception du projet.', due_date: null, priority: 'medium' },
+    {
+      title: "Envoyer le projet d'acte à Marie Dupont",
+      description: "Projet d'acte de la succession, demandé au téléphone.",
+      due_date: '2026-11-27',
+      priority: 'high',
+    },
+    {
+      title: 'Rappeler Marie Dupont',
+      description: 'Confirmer la réception du projet.',
+      due_date: null,
+      priority: 'medium',
+    },
   ],
 };
 
@@ -59,13 +69,24 @@ export interface Fakes {
 
 export const openAiError = (status: number, message: string): Planned => ({
   status,
-  body: { error: { message, type: status === 429 ? 'rate_limit_error' : status >= 500 ? 'server_error' : 'invalid_request_error', param: null, code: null } },
+  body: {
+    error: {
+      message,
+      type: status === 429 ? 'rate_limit_error' : status >= 500 ? 'server_error' : 'invalid_request_error',
+      param: null,
+      code: null,
+    },
+  },
 });
 
 export async function startFakes(): Promise<Fakes> {
   const received: Received = { transcribe: [], messages: [], sentiment: [], recordings: [] };
   const plans: Record<Provider, Planned[]> = { transcribe: [], messages: [], sentiment: [] };
-  const holds: Record<Provider, Array<{ arrived: () => void; released: Promise<void> }>> = { transcribe: [], messages: [], sentiment: [] };
+  const holds: Record<Provider, Array<{ arrived: () => void; released: Promise<void> }>> = {
+    transcribe: [],
+    messages: [],
+    sentiment: [],
+  };
   let endlessClosed!: () => void;
   const endless = { written: 0, closed: new Promise<void>((resolve) => (endlessClosed = resolve)) };
 
@@ -78,48 +99,98 @@ export async function startFakes(): Promise<Fakes> {
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? '/', 'http://fake');
     const body = await readBody(req);
-    if (req.method === 'GET' && url.pathname.startsWith('/recordings/')) return recording(url.pathname.slice('/recordings/'.length), req, res);
-    const provider: Provider | null = url.pathname === '/openai/v1/audio/transcriptions' ? 'transcribe'
-      : url.pathname === '/anthropic/v1/messages' ? 'messages'
-      : url.pathname.startsWith('/hf/models/') ? 'sentiment' : null;
+    if (req.method === 'GET' && url.pathname.startsWith('/recordings/'))
+      return recording(url.pathname.slice('/recordings/'.length), req, res);
+    const provider: Provider | null =
+      url.pathname === '/openai/v1/audio/transcriptions'
+        ? 'transcribe'
+        : url.pathname === '/anthropic/v1/messages'
+          ? 'messages'
+          : url.pathname.startsWith('/hf/models/')
+            ? 'sentiment'
+            : null;
     if (!provider) return send(res, 404, { error: { message: `no route ${req.method} ${url.pathname}` } });
 
     let answer: Planned;
     if (provider === 'transcribe') {
-      const form = await new Request('http://fake/', { method: 'POST', headers: req.headers as Record<string, string>, body: new Uint8Array(body) }).formData();
+      const form = await new Request('http://fake/', {
+        method: 'POST',
+        headers: req.headers as Record<string, string>,
+        body: new Uint8Array(body),
+      }).formData();
       const file = form.get('file') as File;
       const audio = Buffer.from(await file.arrayBuffer());
       received.transcribe.push({
-        model: String(form.get('model')), language: String(form.get('language')), format: String(form.get('response_format')),
-        bytes: audio.length, filename: file.name,
+        model: String(form.get('model')),
+        language: String(form.get('language')),
+        format: String(form.get('response_format')),
+        bytes: audio.length,
+        filename: file.name,
       });
       const duration = Math.round(mp3Duration(audio) * 1000) / 1000;
       const third = duration / 3;
       answer = {
         status: 200,
         body: {
-          task: 'transcribe', language: 'french', duration, text: SPOKEN.join(' '),
-          segments: SPOKEN.map((text, i) => ({ id: i, seek: 0, start: i * third, end: (i + 1) * third, text: ` ${text}`, tokens: [], temperature: 0, avg_logprob: -0.2, compression_ratio: 1.2, no_speech_prob: 0.01 })),
+          task: 'transcribe',
+          language: 'french',
+          duration,
+          text: SPOKEN.join(' '),
+          segments: SPOKEN.map((text, i) => ({
+            id: i,
+            seek: 0,
+            start: i * third,
+            end: (i + 1) * third,
+            text: ` ${text}`,
+            tokens: [],
+            temperature: 0,
+            avg_logprob: -0.2,
+            compression_ratio: 1.2,
+            no_speech_prob: 0.01,
+          })),
         },
       };
     } else if (provider === 'messages') {
       const request = JSON.parse(body.toString('utf8'));
       const schema = request.output_config?.format?.schema;
-      received.messages.push({ model: request.model, system: request.system, content: request.messages?.[0]?.content, schema });
+      received.messages.push({
+        model: request.model,
+        system: request.system,
+        content: request.messages?.[0]?.content,
+        schema,
+      });
       const withSentiment = Boolean(schema?.properties?.sentiment);
       const output = withSentiment ? { ...SUMMARY, sentiment: { score: -0.4, label: 'negative' } } : SUMMARY;
       answer = {
         status: 200,
         body: {
-          id: `msg_${received.messages.length}`, type: 'message', role: 'assistant', model: request.model,
+          id: `msg_${received.messages.length}`,
+          type: 'message',
+          role: 'assistant',
+          model: request.model,
           content: [{ type: 'text', text: JSON.stringify(output) }],
-          stop_reason: 'end_turn', stop_sequence: null, usage: { input_tokens: 100, output_tokens: 50 },
+          stop_reason: 'end_turn',
+          stop_sequence: null,
+          usage: { input_tokens: 100, output_tokens: 50 },
         },
       };
     } else {
       const request = JSON.parse(body.toString('utf8'));
-      received.sentiment.push({ model: url.pathname.slice('/hf/models/'.length), inputs: request.inputs, authorization: req.headers.authorization });
-      answer = { status: 200, body: [[{ label: 'positive', score: 0.7 }, { label: 'neutral', score: 0.2 }, { label: 'negative', score: 0.1 }]] };
+      received.sentiment.push({
+        model: url.pathname.slice('/hf/models/'.length),
+        inputs: request.inputs,
+        authorization: req.headers.authorization,
+      });
+      answer = {
+        status: 200,
+        body: [
+          [
+            { label: 'positive', score: 0.7 },
+            { label: 'neutral', score: 0.2 },
+            { label: 'negative', score: 0.1 },
+          ],
+        ],
+      };
     }
     const held = holds[provider].shift();
     if (held) {
@@ -169,9 +240,16 @@ export async function startFakes(): Promise<Fakes> {
   return {
     url,
     env: {
-      OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: `${url}/openai/v1`, TRANSCRIBE_MODEL: 'whisper-1',
-      ANTHROPIC_API_KEY: 'sk-ant-test', ANTHROPIC_BASE_URL: `${url}/anthropic`, SUMMARY_MODEL: 'claude-test',
-      SENTIMENT_PROVIDER: 'huggingface', HF_API_TOKEN: 'hf_test', HF_BASE_URL: `${url}/hf/models`, SENTIMENT_MODEL: 'cardiffnlp/twitter-xlm-roberta-base-sentiment',
+      OPENAI_API_KEY: 'sk-test',
+      OPENAI_BASE_URL: `${url}/openai/v1`,
+      TRANSCRIBE_MODEL: 'whisper-1',
+      ANTHROPIC_API_KEY: 'sk-ant-test',
+      ANTHROPIC_BASE_URL: `${url}/anthropic`,
+      SUMMARY_MODEL: 'claude-test',
+      SENTIMENT_PROVIDER: 'huggingface',
+      HF_API_TOKEN: 'hf_test',
+      HF_BASE_URL: `${url}/hf/models`,
+      SENTIMENT_MODEL: 'cardiffnlp/twitter-xlm-roberta-base-sentiment',
       RECORDING_ALLOWED_HOSTS: '127.0.0.1',
     },
     received,
@@ -185,10 +263,11 @@ export async function startFakes(): Promise<Fakes> {
       return { arrived: arrivedP, release };
     },
     recordingUrl: (name = 'appel.mp3') => `${url}/recordings/${name}`,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 

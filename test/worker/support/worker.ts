@@ -24,7 +24,13 @@ export async function startTestWorker(
   settings: Partial<WorkerSettings> = {},
 ): Promise<TestWorker> {
   // No Ringover reconciliation cron unless a test asks for it: a tick would add a job to the queue these tests count.
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DEMO: '0', RINGOVER_RECONCILE_EVERY_MIN: '0', ...env });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DEMO: '0',
+    RINGOVER_RECONCILE_EVERY_MIN: '0',
+    ...env,
+  });
   const tmpDir = mkdtempSync(join(tmpdir(), 'ringside-worker-test-'));
   const registry = new Registry();
   const worker = await startWorker({
@@ -50,11 +56,19 @@ export interface RecordedCall {
 }
 
 /** A tenant with Marie Dupont and her open case, and an answered inbound call of hers that gains a recording. */
-export async function recordedCall(db: TestDatabase, recordingUrl: string, tenant?: { id: string }): Promise<RecordedCall> {
+export async function recordedCall(
+  db: TestDatabase,
+  recordingUrl: string,
+  tenant?: { id: string },
+): Promise<RecordedCall> {
   const t = tenant ?? (await db.createTenant());
   const phone = `+3247${randomBytes(4).readUInt32BE(0) % 10_000_000}`.padEnd(12, '0');
   const contactId = await db.createContact(t.id, { first_name: 'Marie', last_name: 'Dupont', phone_e164: phone });
-  const caseId = await db.createCase(t.id, { reference: `SUC-${randomBytes(2).toString('hex')}`, title: 'Succession Dupont', contactIds: [contactId] });
+  const caseId = await db.createCase(t.id, {
+    reference: `SUC-${randomBytes(2).toString('hex')}`,
+    title: 'Succession Dupont',
+    contactIds: [contactId],
+  });
   const callId = String(randomBytes(4).readUInt32BE(0));
   const life = inboundLifecycle({ from: phone });
   await ingest(db.pools.service, t.id, callId, 'hangup', life.hangup!);
@@ -62,7 +76,10 @@ export async function recordedCall(db: TestDatabase, recordingUrl: string, tenan
   return { tenantId: t.id, eventId: result.event_id, callId, caseId, contactId };
 }
 
-export async function metadataOf(db: TestDatabase, call: { tenantId: string; eventId: string }): Promise<Record<string, any>> {
+export async function metadataOf(
+  db: TestDatabase,
+  call: { tenantId: string; eventId: string },
+): Promise<Record<string, any>> {
   return db.asOwnerFor(call.tenantId, async (c) => {
     const { rows } = await c.query('select metadata from app_public.interaction_events where id = $1', [call.eventId]);
     return rows[0].metadata;
@@ -76,10 +93,14 @@ export async function waitForAi(db: TestDatabase, call: { tenantId: string; even
   const until = Date.now() + deadlineMs;
   for (;;) {
     const metadata = await metadataOf(db, call);
-    const done = ['transcript_status', 'summary_status', 'sentiment_status'].every((k) => TERMINAL.includes(metadata[k]));
+    const done = ['transcript_status', 'summary_status', 'sentiment_status'].every((k) =>
+      TERMINAL.includes(metadata[k]),
+    );
     if (done && (await queuedJobs(db)) === 0) return metadata;
     if (Date.now() > until) {
-      throw new Error(`AI processing did not finish: ${JSON.stringify({ statuses: [metadata.transcript_status, metadata.summary_status, metadata.sentiment_status], errors: metadata.ai_errors })}`);
+      throw new Error(
+        `AI processing did not finish: ${JSON.stringify({ statuses: [metadata.transcript_status, metadata.summary_status, metadata.sentiment_status], errors: metadata.ai_errors })}`,
+      );
     }
     await sleep(50);
   }

@@ -12,7 +12,11 @@ export class ApiError extends Error {
 }
 
 export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
-  const res = await fetch(path, { credentials: 'same-origin', ...init, headers: { accept: 'application/json', ...(init.headers ?? {}) } });
+  const res = await fetch(path, {
+    credentials: 'same-origin',
+    ...init,
+    headers: { accept: 'application/json', ...(init.headers ?? {}) },
+  });
   if (res.status === 401 && !path.startsWith('/api/v1/auth/')) {
     await goto(`/login?next=${encodeURIComponent(location.pathname + location.search)}`);
     throw new ApiError(401, 'unauthenticated', 'Log in first.');
@@ -25,7 +29,8 @@ export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
 
 export function query(params: Record<string, string | number | null | undefined>): string {
   const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) if (value !== null && value !== undefined && value !== '') search.set(key, String(value));
+  for (const [key, value] of Object.entries(params))
+    if (value !== null && value !== undefined && value !== '') search.set(key, String(value));
   const text = search.toString();
   return text ? `?${text}` : '';
 }

@@ -15,7 +15,10 @@ export function formatDateTime(iso: string | null | undefined, locale: string): 
 }
 
 /** Colour band of a sentiment score in -1..1. */
-export function sentimentTone(score: number | null | undefined, label?: string | null): 'positive' | 'neutral' | 'negative' | 'unknown' {
+export function sentimentTone(
+  score: number | null | undefined,
+  label?: string | null,
+): 'positive' | 'neutral' | 'negative' | 'unknown' {
   if (label === 'positive' || label === 'neutral' || label === 'negative') return label;
   if (score === null || score === undefined || !Number.isFinite(score)) return 'unknown';
   if (score > 0.25) return 'positive';

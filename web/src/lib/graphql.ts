@@ -20,7 +20,10 @@ export const client = new Client({
   url: '/graphql',
   exchanges: [fetchExchange],
   requestPolicy: 'network-only',
-  fetchOptions: { credentials: 'same-origin', headers: { accept: 'application/graphql-response+json, application/json' } },
+  fetchOptions: {
+    credentials: 'same-origin',
+    headers: { accept: 'application/graphql-response+json, application/json' },
+  },
   preferGetMethod: false,
 });
 
@@ -32,13 +35,23 @@ export class GraphqlError extends Error {
   }
 }
 
-async function unwrap<T>(result: { data?: T; error?: { graphQLErrors: Array<{ message: string; extensions?: Record<string, unknown> }>; networkError?: Error; response?: Response } }): Promise<T> {
+async function unwrap<T>(result: {
+  data?: T;
+  error?: {
+    graphQLErrors: Array<{ message: string; extensions?: Record<string, unknown> }>;
+    networkError?: Error;
+    response?: Response;
+  };
+}): Promise<T> {
   if (result.error) {
     if (result.error.response?.status === 401) {
       await goto(`/login?next=${encodeURIComponent(location.pathname + location.search)}`);
     }
     const first = result.error.graphQLErrors[0];
-    throw new GraphqlError(first?.message ?? result.error.networkError?.message ?? 'GraphQL error', first?.extensions?.code as string | undefined);
+    throw new GraphqlError(
+      first?.message ?? result.error.networkError?.message ?? 'GraphQL error',
+      first?.extensions?.code as string | undefined,
+    );
   }
   return result.data as T;
 }
@@ -46,13 +59,22 @@ async function unwrap<T>(result: { data?: T; error?: { graphQLErrors: Array<{ me
 // A graphql() document infers both types; a plain string (not converted yet) names its result type.
 export async function gqlQuery<T, V extends AnyVariables>(document: TypedDocumentNode<T, V>, variables?: V): Promise<T>;
 export async function gqlQuery<T>(document: string, variables?: AnyVariables): Promise<T>;
-export async function gqlQuery<T>(document: string | TypedDocumentNode<T, AnyVariables>, variables: AnyVariables = {}): Promise<T> {
+export async function gqlQuery<T>(
+  document: string | TypedDocumentNode<T, AnyVariables>,
+  variables: AnyVariables = {},
+): Promise<T> {
   return unwrap<T>(await client.query<T>(document, variables).toPromise());
 }
 
-export async function gqlMutation<T, V extends AnyVariables>(document: TypedDocumentNode<T, V>, variables?: V): Promise<T>;
+export async function gqlMutation<T, V extends AnyVariables>(
+  document: TypedDocumentNode<T, V>,
+  variables?: V,
+): Promise<T>;
 export async function gqlMutation<T>(document: string, variables?: AnyVariables): Promise<T>;
-export async function gqlMutation<T>(document: string | TypedDocumentNode<T, AnyVariables>, variables: AnyVariables = {}): Promise<T> {
+export async function gqlMutation<T>(
+  document: string | TypedDocumentNode<T, AnyVariables>,
+  variables: AnyVariables = {},
+): Promise<T> {
   return unwrap<T>(await client.mutation<T>(document, variables).toPromise());
 }
 

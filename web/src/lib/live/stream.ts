@@ -9,7 +9,13 @@
 import type { LiveEventType } from './events.ts';
 
 /** The events listened for: every type the server sends (checked below), none it does not. */
-const LIVE_EVENT_TYPES = ['connected', 'call_ringing', 'call_event_created', 'call_event_updated', 'call_ai_completed'] as const satisfies readonly LiveEventType[];
+const LIVE_EVENT_TYPES = [
+  'connected',
+  'call_ringing',
+  'call_event_created',
+  'call_event_updated',
+  'call_ai_completed',
+] as const satisfies readonly LiveEventType[];
 // A type the server gains but this list lacks fails to compile here (never = nothing missing).
 const everyTypeListened: Exclude<LiveEventType, (typeof LIVE_EVENT_TYPES)[number]> extends never ? true : never = true;
 void everyTypeListened;

@@ -11,7 +11,14 @@ export interface Segment {
 export function cleanSegments(raw: unknown): Segment[] {
   if (!Array.isArray(raw)) return [];
   return raw
-    .filter((s): s is Segment => !!s && typeof s.start === 'number' && typeof s.end === 'number' && typeof s.text === 'string' && s.end >= s.start)
+    .filter(
+      (s): s is Segment =>
+        !!s &&
+        typeof s.start === 'number' &&
+        typeof s.end === 'number' &&
+        typeof s.text === 'string' &&
+        s.end >= s.start,
+    )
     .map((s) => ({ start: s.start, end: s.end, text: s.text.trim() }))
     .sort((a, b) => a.start - b.start);
 }

@@ -6,7 +6,12 @@ export type RingoverNotes = { tags?: string[]; comments?: string };
 export type NotedCall = CallSummary & RingoverNotes;
 
 const WORDS = {
-  fr: { tag: 'Étiquette Ringover', tags: 'Étiquettes', comment: 'Commentaire Ringover', filterBy: 'Voir les appels étiquetés « {tag} »' },
+  fr: {
+    tag: 'Étiquette Ringover',
+    tags: 'Étiquettes',
+    comment: 'Commentaire Ringover',
+    filterBy: 'Voir les appels étiquetés « {tag} »',
+  },
   en: { tag: 'Ringover tag', tags: 'Tags', comment: 'Ringover comment', filterBy: 'Show calls tagged “{tag}”' },
 } as const;
 

@@ -4,10 +4,37 @@ import { graphql, type ResultOf } from '#lib/graphql.ts';
 export const CASE = graphql(`
   query ($id: UUID!) {
     caseByRowId(rowId: $id) {
-      rowId reference title status openedAt
-      caseContacts(first: 50) { nodes { role contact { rowId displayName phoneE164 } } }
+      rowId
+      reference
+      title
+      status
+      openedAt
+      caseContacts(first: 50) {
+        nodes {
+          role
+          contact {
+            rowId
+            displayName
+            phoneE164
+          }
+        }
+      }
       interactionEvents(first: 100, orderBy: OCCURRED_AT_DESC) {
-        nodes { rowId eventType title body occurredAt direction callType durationSeconds hasRecording details contact { displayName } }
+        nodes {
+          rowId
+          eventType
+          title
+          body
+          occurredAt
+          direction
+          callType
+          durationSeconds
+          hasRecording
+          details
+          contact {
+            displayName
+          }
+        }
       }
     }
   }
