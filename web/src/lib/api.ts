@@ -49,6 +49,12 @@ export interface CallSummary {
   number?: string;
   number_display?: string;
   has_recording?: boolean;
+  has_voicemail?: boolean;
+  /** What staff added in Ringover: tag names and the call's comment. */
+  tags?: string[];
+  comments?: string;
+  /** Where the facts came from: Ringover's webhooks, its API (backfill), or both. */
+  sources?: Array<'webhook' | 'api'>;
   contact_match?: string;
   contact?: { id: string; name: string; phone_e164?: string };
   case?: { id: string; reference: string; title: string; status?: string };

@@ -2,8 +2,7 @@
 // words the call screens use for them (kept here, beside the only components that show them).
 import type { CallSummary } from '#lib/api.ts';
 
-export type RingoverNotes = { tags?: string[]; comments?: string };
-export type NotedCall = CallSummary & RingoverNotes;
+export type RingoverNotes = Pick<CallSummary, 'tags' | 'comments'>;
 
 const WORDS = {
   fr: {
