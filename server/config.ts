@@ -1,6 +1,7 @@
 // Configuration is read once, here, and validated: a bad setting stops the process at start-up with
 // its name, never halfway through a request.
 import { z } from 'zod';
+import { describeIssues } from './http/field-issues.ts';
 
 const optionalText = z
   .string()
@@ -84,13 +85,19 @@ export const JWT_SECRET_MIN_BYTES = 32;
 
 export type Config = z.infer<typeof schema>;
 
+/**
+ * The one way settings are read from the environment (this file's and the worker's own,
+ * server/worker/settings.ts): parsed with zod, and a bad value stops the start with every
+ * setting at fault named.
+ */
+export function parseSettings<S extends z.ZodType>(settings: S, env: NodeJS.ProcessEnv): z.infer<S> {
+  const parsed = settings.safeParse(env);
+  if (!parsed.success) throw new Error(`Invalid configuration: ${describeIssues(parsed.error)}`);
+  return parsed.data;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new Error(`Invalid configuration: ${problems}`);
-  }
-  const config = parsed.data;
+  const config = parseSettings(schema, env);
   if (config.NODE_ENV === 'production' && !config.JWT_SECRET) {
     throw new Error('Invalid configuration: JWT_SECRET is required when NODE_ENV=production');
   }

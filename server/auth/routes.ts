@@ -4,6 +4,7 @@
 import express, { type Router } from 'express';
 import { z } from 'zod';
 import { HttpError } from '../http/errors.ts';
+import { fieldIssues } from '../http/field-issues.ts';
 import { SESSION_COOKIE, tokenFrom } from './staff.ts';
 import type { StaffSessions } from './sessions.ts';
 import type { LoginThrottle } from '../security/login-throttle.ts';
@@ -18,12 +19,7 @@ export function authRouter(deps: { sessions: StaffSessions; secureCookies: boole
   router.post('/api/v1/auth/login', express.json({ limit: '16kb' }), async (req, res) => {
     const body = loginBody.safeParse(req.body);
     if (!body.success) {
-      throw new HttpError(
-        422,
-        'invalid_credentials_format',
-        'Send {email, password}.',
-        body.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-      );
+      throw new HttpError(422, 'invalid_credentials_format', 'Send {email, password}.', fieldIssues(body.error));
     }
     await deps.throttle.before(body.data.email, req.ip);
     const session = await deps.sessions.logIn(body.data.email, body.data.password);

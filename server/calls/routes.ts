@@ -5,6 +5,7 @@ import type pg from 'pg';
 import { z } from 'zod';
 import type { CountryCode } from 'libphonenumber-js';
 import { HttpError } from '../http/errors.ts';
+import { fieldIssues } from '../http/field-issues.ts';
 import { asStaff } from '../db/transactions.ts';
 import { phoneSearchKey } from '../phone/normalize.ts';
 import type { RecordingProxy } from './recording.ts';
@@ -32,12 +33,7 @@ const idParam = z.uuid();
 function parseOr422<T>(schema: z.ZodType<T>, value: unknown): T {
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
-    throw new HttpError(
-      422,
-      'invalid_query',
-      'Some query parameters are invalid.',
-      parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-    );
+    throw new HttpError(422, 'invalid_query', 'Some query parameters are invalid.', fieldIssues(parsed.error));
   }
   return parsed.data;
 }

@@ -10,6 +10,7 @@
 // since PostgreSQL's jsonb refuses both.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { fieldIssues, type FieldIssue } from '../http/field-issues.ts';
 import {
   ANNOTATION_EVENTS,
   type AnnotationEvent,
@@ -18,8 +19,7 @@ import {
   type ParsedDelivery,
 } from './delivery.ts';
 
-export type PayloadIssue = { path: string; message: string };
-export type PayloadResult = { ok: true; delivery: ParsedDelivery } | { ok: false; issues: PayloadIssue[] };
+export type PayloadResult = { ok: true; delivery: ParsedDelivery } | { ok: false; issues: FieldIssue[] };
 
 const clean = (s: string) => s.replaceAll('\u0000', '').toWellFormed().trim();
 // Cutting may split a surrogate pair; toWellFormed mends the cut.
@@ -299,10 +299,7 @@ const INTERNAL_CALL = 'internal call';
 function failure(error: z.ZodError, prefix?: string): PayloadResult {
   return {
     ok: false,
-    issues: error.issues.map((i) => ({
-      path: [prefix, ...i.path.map(String)].filter(Boolean).join('.'),
-      message: i.message,
-    })),
+    issues: fieldIssues(error, prefix),
   };
 }
 

@@ -1,6 +1,7 @@
-// The worker's own tuning, beside the shared configuration (server/config.ts), parsed once with zod.
+// The worker's own tuning, beside the shared configuration (server/config.ts) and read by its loader.
 // Every value has a default that suits production; tests pass smaller ones directly.
 import { z } from 'zod';
+import { parseSettings } from '../config.ts';
 
 const schema = z.object({
   /** Jobs run at once by one worker process. */
@@ -26,10 +27,5 @@ const schema = z.object({
 export type WorkerSettings = z.infer<typeof schema>;
 
 export function loadWorkerSettings(env: NodeJS.ProcessEnv = process.env): WorkerSettings {
-  const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new Error(`Invalid configuration: ${problems}`);
-  }
-  return parsed.data;
+  return parseSettings(schema, env);
 }
