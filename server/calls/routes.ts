@@ -3,10 +3,10 @@
 import express, { type Router } from 'express';
 import type pg from 'pg';
 import { z } from 'zod';
-import type { CountryCode } from 'libphonenumber-js';
 import { HttpError } from '../http/errors.ts';
 import { fieldIssues } from '../http/field-issues.ts';
 import { asStaff } from '../db/transactions.ts';
+import { tenantRegion } from '../tenants/region.ts';
 import { phoneSearchKey } from '../phone/normalize.ts';
 import type { RecordingProxy } from './recording.ts';
 
@@ -51,10 +51,7 @@ export function callsRouter(deps: { pool: pg.Pool; recordings: RecordingProxy })
     const q = parseOr422(listQuery, req.query);
     const staff = req.staff!;
     const result = await asStaff(deps.pool, staff, async (client) => {
-      const { rows: tenantRows } = await client.query('select region from app_public.tenants where id = $1', [
-        staff.tenantId,
-      ]);
-      const region = (tenantRows[0]?.region ?? 'BE') as CountryCode;
+      const region = await tenantRegion(client, staff.tenantId);
       const phone = q.q ? phoneSearchKey(q.q, region) : null;
       const page = (limit: number, offset: number) =>
         client.query('select total, call from app_hidden.list_calls($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)', [

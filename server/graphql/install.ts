@@ -20,6 +20,7 @@ import { requireStaff } from '../auth/staff.ts';
 import type { StaffToken } from '../auth/tokens.ts';
 import type { StaffSessions } from '../auth/sessions.ts';
 import { staffSettings } from '../db/transactions.ts';
+import { TenantRegions } from '../tenants/region.ts';
 import { RingsideSchemaPlugin, smartTags } from './schema.ts';
 import { graphqlValidationLimits, PageSizeLimitPlugin } from '../security/graphql-limits.ts';
 
@@ -37,25 +38,6 @@ declare global {
       ringsideUserId: string;
       ringsideTenantId: string;
     }
-  }
-}
-
-/** The region each tenant's numbers are read in; it changes rarely, so it is cached a minute. */
-class TenantRegions {
-  private readonly pool: pg.Pool;
-  private readonly cache = new Map<string, { region: CountryCode; until: number }>();
-  constructor(pool: pg.Pool) {
-    this.pool = pool;
-  }
-  async get(tenantId: string): Promise<CountryCode> {
-    const hit = this.cache.get(tenantId);
-    if (hit && hit.until > Date.now()) return hit.region;
-    const { rows } = await this.pool.query<{ region: string }>('select region from app_public.tenants where id = $1', [
-      tenantId,
-    ]);
-    const region = (rows[0]?.region ?? 'BE') as CountryCode;
-    this.cache.set(tenantId, { region, until: Date.now() + 60_000 });
-    return region;
   }
 }
 

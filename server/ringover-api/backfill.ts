@@ -14,6 +14,7 @@ import type pg from 'pg';
 import type { Logger } from '../logger.ts';
 import { databaseFacts } from '../webhooks/facts.ts';
 import { asServiceFor } from '../db/transactions.ts';
+import { tenantRegion } from '../tenants/region.ts';
 import { RingoverApiClient, RingoverKeyRefused, MAX_LIMIT_COUNT, type RingoverApiClientOptions } from './client.ts';
 import { KeyRateLimiters } from './rate-limit.ts';
 import { callWindows, MAX_WINDOW_MS } from './windows.ts';
@@ -106,10 +107,7 @@ export async function backfillTenant(
     return summary;
   }
   summary.key_status = key.status;
-  const {
-    rows: [tenant],
-  } = await deps.service.query('select region from app_public.tenants where id = $1', [tenantId]);
-  const region: string = tenant?.region ?? 'BE';
+  const region = await tenantRegion(deps.service, tenantId);
   const client = new RingoverApiClient({
     baseUrl: deps.apiUrl,
     apiKey: key.apiKey,
