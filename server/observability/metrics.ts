@@ -1,4 +1,6 @@
 // Prometheus metrics (prom-client). One registry per app instance, so tests can run several.
+// The HTTP side's metrics are defined here; the job worker's (jobs and AI steps) in
+// server/worker/metrics.ts, registered on this same registry when the worker runs in this process.
 import { Registry, Counter, Gauge, Histogram, collectDefaultMetrics } from 'prom-client';
 
 export interface WebhookMetrics {
@@ -19,16 +21,10 @@ export interface LiveMetrics {
   slowClientDisconnections: Counter;
 }
 
-export interface JobMetrics {
-  outcomes: Counter<'task' | 'outcome'>;
-  duration: Histogram<'task'>;
-}
-
 export interface Metrics {
   registry: Registry;
   webhook: WebhookMetrics;
   live: LiveMetrics;
-  jobs: JobMetrics;
 }
 
 export function createMetrics(): Metrics {
@@ -88,21 +84,6 @@ export function createMetrics(): Metrics {
       slowClientDisconnections: new Counter({
         name: 'ringside_sse_slow_client_disconnections_total',
         help: 'SSE clients disconnected because they did not read fast enough.',
-        registers: [registry],
-      }),
-    },
-    jobs: {
-      outcomes: new Counter({
-        name: 'ringside_job_outcomes_total',
-        help: 'Background job runs by task and outcome (completed, failed, skipped).',
-        labelNames: ['task', 'outcome'],
-        registers: [registry],
-      }),
-      duration: new Histogram({
-        name: 'ringside_job_duration_seconds',
-        help: 'Background job run time by task.',
-        labelNames: ['task'],
-        buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
         registers: [registry],
       }),
     },

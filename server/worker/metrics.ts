@@ -10,6 +10,7 @@ export interface WorkerMetrics {
   stepDuration: Histogram<'step'>;
 }
 
+/** A registry that already has a metric keeps it (a second worker started on the same registry). */
 function existing<T>(registry: Registry, name: string): T | undefined {
   return registry.getSingleMetric(name) as T | undefined;
 }

@@ -344,8 +344,6 @@ describe('observability', () => {
       'ringside_webhook_requests_total',
       'ringside_webhook_duration_seconds',
       'ringside_webhook_signature_failures_total',
-      'ringside_job_outcomes_total',
-      'ringside_job_duration_seconds',
     ]) {
       expect(text, name).toContain(`# TYPE ${name} `);
     }
