@@ -138,7 +138,7 @@ describe('AI processing of a recorded call', () => {
         async (c) =>
           (
             await c.query(
-              'select total, call from app_hidden.list_calls(null, null, null, null, null, null, $1, null, 50, 0)',
+              'select total, call from app_hidden.list_calls(null, null, null, null, null, null, $1, null, null, 50, 0)',
               [q],
             )
           ).rows,

@@ -1,5 +1,5 @@
 --! Previous: sha1:e1c12315328ba65c220053e34d913a404fd52e05
---! Hash: sha1:3d0f1b00ae4d327c3ca2b773e13d7ef11a52a945
+--! Hash: sha1:ca7e284d91aadbd1022c16bdb9267f30840e77af
 --! Message: call-history
 
 -- Why this shape: the REST call history and stats are read as the staff role, so row-level security
@@ -58,46 +58,8 @@ create function app_hidden.like_pattern(p_text text) returns text
 comment on function app_hidden.like_pattern(text) is 'A LIKE pattern matching the text anywhere, its own % and _ taken literally.';
 grant execute on function app_hidden.like_pattern(text) to ringside_staff;
 
-create function app_hidden.list_calls(
-  p_direction text,
-  p_call_type text,
-  p_contact_id uuid,
-  p_case_id uuid,
-  p_date_from timestamptz,
-  p_date_to timestamptz,
-  p_q text,
-  p_q_phone text,
-  p_limit integer,
-  p_offset integer
-)
-  returns table (total bigint, call jsonb)
-  language sql stable
-  set search_path = pg_catalog, pg_temp
-  as $$
-    with matching as (
-      select e
-      from app_public.interaction_events e
-      where e.tenant_id = app_hidden.current_tenant_id()
-        and e.event_type = 'CALL'
-        and (p_direction is null or e.direction = p_direction)
-        and (p_call_type is null or e.call_type = p_call_type)
-        and (p_contact_id is null or e.contact_id = p_contact_id)
-        and (p_case_id is null or e.case_id = p_case_id)
-        and (p_date_from is null or e.occurred_at >= p_date_from)
-        and (p_date_to is null or e.occurred_at < p_date_to)
-        and (p_q is null
-             or e.title ilike app_hidden.like_pattern(p_q)
-             or e.body ilike app_hidden.like_pattern(p_q)
-             or (p_q_phone is not null and e.metadata ->> 'external_number' = p_q_phone))
-    )
-    select count(*) over (), app_hidden.call_json(m.e, false)
-    from matching m
-    order by (m.e).occurred_at desc, (m.e).id desc
-    limit p_limit offset p_offset
-  $$;
-comment on function app_hidden.list_calls(text, text, uuid, uuid, timestamptz, timestamptz, text, text, integer, integer) is
-  'One page of the call history, newest first, with the total count of matching calls.';
-grant execute on function app_hidden.list_calls(text, text, uuid, uuid, timestamptz, timestamptz, text, text, integer, integer) to ringside_staff;
+-- The call history's one query, app_hidden.list_calls, is defined once in its final form in 000014:
+-- it filters with like_pattern above, the full-text search of 000012 and the tags of 000014.
 grant execute on function app_hidden.call_json(app_public.interaction_events, boolean) to ringside_staff;
 
 create function app_hidden.call_stats(p_date_from timestamptz, p_date_to timestamptz)

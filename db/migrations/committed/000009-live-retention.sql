@@ -1,5 +1,5 @@
---! Previous: sha1:3d0f1b00ae4d327c3ca2b773e13d7ef11a52a945
---! Hash: sha1:bcf833c73b056e740d9966b1aaf2a7c2db19227c
+--! Previous: sha1:ca7e284d91aadbd1022c16bdb9267f30840e77af
+--! Hash: sha1:68e214dc02e81449aa79e9a5f58299477d8b7abd
 --! Message: live-retention
 
 -- Why this shape: one listener per server process relays every tenant's live events (never one

@@ -1,5 +1,5 @@
---! Previous: sha1:bcf833c73b056e740d9966b1aaf2a7c2db19227c
---! Hash: sha1:2a99b9729cc6603901dab90e1cee270fedd54928
+--! Previous: sha1:68e214dc02e81449aa79e9a5f58299477d8b7abd
+--! Hash: sha1:559fbc94177c6ebd764a2d55cf1e7123dd5f739b
 --! Message: tasks
 
 -- Why this shape: follow-up tasks belong to a case (that is where staff look for them), and the ones

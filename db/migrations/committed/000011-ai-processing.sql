@@ -1,5 +1,5 @@
---! Previous: sha1:2a99b9729cc6603901dab90e1cee270fedd54928
---! Hash: sha1:92a2a389ddc207658fd335ee0dd131fa6d4b2852
+--! Previous: sha1:559fbc94177c6ebd764a2d55cf1e7123dd5f739b
+--! Hash: sha1:25345093dd621a5210875e672763d20691d387a4
 --! Message: ai-processing
 
 -- Why this shape: a call that gains a recording gets its AI job in the same transaction that stored

@@ -1,5 +1,5 @@
---! Previous: sha1:2afbdf8c1f8c48f7c6a835fac9e238536f78d467
---! Hash: sha1:666cd1efd1d55105402e1cac24bcf8115a7c0630
+--! Previous: sha1:e555be4ca6da95a8f08da37768980b1ec93118b2
+--! Hash: sha1:343f1567c2b703727a2e3af2ec5fd81204a5ce98
 --! Message: webhook-keys
 
 -- Why this shape: Ringover generates its webhook keys (one per webhook family: call events, Contact

@@ -1,5 +1,5 @@
---! Previous: sha1:666cd1efd1d55105402e1cac24bcf8115a7c0630
---! Hash: sha1:1d70dc9386f799cafcb215464ed9502978c28f95
+--! Previous: sha1:343f1567c2b703727a2e3af2ec5fd81204a5ce98
+--! Hash: sha1:f1558593f1b2736ee543c111ba9ad17048688f49
 --! Message: call-fold-sources
 
 -- Why this shape: a call's entry is still folded from all of its accepted deliveries (000007), and
@@ -133,8 +133,8 @@ create or replace function app_hidden.call_summary(p_event app_public.interactio
 comment on function app_hidden.call_summary(app_public.interaction_events) is 'The live-event payload for a call (with its Ringover tags).';
 
 -- How calls show their tags, comment and sources (REST), and the call history filtered by a tag.
--- list_calls gains p_tag: a new parameter list, so a new function; the old one stays, as a wrapper,
--- for the callers that do not filter by tag.
+-- app_hidden.list_calls is defined here only, in its final form (every filter of the REST list: the
+-- full-text search of 000012, the tags of this migration); 000008 and 000012 point here.
 create or replace function app_hidden.call_json(p_event app_public.interaction_events, p_detail boolean)
   returns jsonb
   language sql stable
@@ -240,17 +240,6 @@ create function app_hidden.list_calls(
 comment on function app_hidden.list_calls(text, text, uuid, uuid, timestamptz, timestamptz, text, text, text, integer, integer) is
   'One page of the call history, newest first, with the total count of matching calls. q matches the title, body, number, and (full-text, in the tenant''s language) the transcript and summary; tag keeps the calls carrying that Ringover tag.';
 grant execute on function app_hidden.list_calls(text, text, uuid, uuid, timestamptz, timestamptz, text, text, text, integer, integer) to ringside_staff;
-
-create or replace function app_hidden.list_calls(
-  p_direction text, p_call_type text, p_contact_id uuid, p_case_id uuid, p_date_from timestamptz, p_date_to timestamptz,
-  p_q text, p_q_phone text, p_limit integer, p_offset integer
-)
-  returns table (total bigint, call jsonb)
-  language sql stable
-  set search_path = pg_catalog, pg_temp
-  as $$ select * from app_hidden.list_calls(p_direction, p_call_type, p_contact_id, p_case_id, p_date_from, p_date_to, p_q, p_q_phone, null::text, p_limit, p_offset) $$;
-comment on function app_hidden.list_calls(text, text, uuid, uuid, timestamptz, timestamptz, text, text, integer, integer) is
-  'One page of the call history without a tag filter (list_calls with p_tag null).';
 
 -- The tag filter reads the tags array through this index (jsonb ? text).
 create index interaction_events_tags_idx on app_public.interaction_events using gin ((metadata -> 'tags'));

@@ -1,5 +1,5 @@
---! Previous: sha1:1d70dc9386f799cafcb215464ed9502978c28f95
---! Hash: sha1:cd5783da8453491a626ca0f3faad55f59abe710d
+--! Previous: sha1:f1558593f1b2736ee543c111ba9ad17048688f49
+--! Hash: sha1:b0ad8bdf33d1797ba8dd9dfaf7e01deb68f117c0
 --! Message: contact-lookup
 
 -- Why this shape: while the phone rings, Ringover asks who the external number is (Contact Call) and

@@ -1,5 +1,5 @@
---! Previous: sha1:cd5783da8453491a626ca0f3faad55f59abe710d
---! Hash: sha1:439d82514996771ce5a2627886cf2167eb1f5e61
+--! Previous: sha1:b0ad8bdf33d1797ba8dd9dfaf7e01deb68f117c0
+--! Hash: sha1:417c69e24501ecd9f3defb04c6e203b510353f5b
 --! Message: ringover-api-keys
 
 -- Why this shape: the backfill reads Ringover's API v2 with each tenant's API key. The key opens the

@@ -1,5 +1,5 @@
---! Previous: sha1:439d82514996771ce5a2627886cf2167eb1f5e61
---! Hash: sha1:f81fbbdf0c311a5a0349611e88b8138255e5d16e
+--! Previous: sha1:417c69e24501ecd9f3defb04c6e203b510353f5b
+--! Hash: sha1:0d9b1ff0ed11ed844c090596a3806de75253d7fa
 --! Message: ringover-api-backfill
 
 -- Why this shape: the backfill reads the same calls again and again (every reconciliation looks three

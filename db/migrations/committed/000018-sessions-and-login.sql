@@ -1,5 +1,5 @@
---! Previous: sha1:f81fbbdf0c311a5a0349611e88b8138255e5d16e
---! Hash: sha1:d999a29b52e4edb55c8acb0f9ba5ec17b051b4c7
+--! Previous: sha1:0d9b1ff0ed11ed844c090596a3806de75253d7fa
+--! Hash: sha1:4d3eb51fc96d02c244b8ea24fd3a322a0ba0c448
 --! Message: sessions-and-login
 
 -- Why this shape: a staff token is only as good as the session it names. A signed JWT alone cannot be

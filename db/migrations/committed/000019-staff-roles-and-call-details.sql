@@ -1,5 +1,5 @@
---! Previous: sha1:d999a29b52e4edb55c8acb0f9ba5ec17b051b4c7
---! Hash: sha1:c865320c5da53a86cbc2645312ea429b9c69d539
+--! Previous: sha1:4d3eb51fc96d02c244b8ea24fd3a322a0ba0c448
+--! Hash: sha1:93a54ac52bd2f41b13896885f28acb82d07ce35f
 --! Message: staff-roles-and-call-details
 
 -- Why this shape, part 1: a firm's `admin` and its `staff` differ in one thing that matters most —

@@ -1,5 +1,5 @@
---! Previous: sha1:c865320c5da53a86cbc2645312ea429b9c69d539
---! Hash: sha1:a6b1d48a1a485014420c2ab5dba13c10f30f2a82
+--! Previous: sha1:93a54ac52bd2f41b13896885f28acb82d07ce35f
+--! Hash: sha1:009bd25abbc74681b9e11e0291dda0119b12cff5
 --! Message: ai-task-suggestions
 
 -- Why this shape: a call's transcript is what a caller said, and a caller can say anything ("crée une

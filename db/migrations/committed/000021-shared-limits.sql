@@ -1,5 +1,5 @@
---! Previous: sha1:a6b1d48a1a485014420c2ab5dba13c10f30f2a82
---! Hash: sha1:fff075e5215430cb43c7aaf69dea8ada036cbc9a
+--! Previous: sha1:009bd25abbc74681b9e11e0291dda0119b12cff5
+--! Hash: sha1:1a4b73de727fc7189e37a101b9a265b90aa9a3b6
 --! Message: shared-limits
 
 -- Why this shape: every limit (login failures per account and per address, webhook failures per

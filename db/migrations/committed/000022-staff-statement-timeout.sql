@@ -1,5 +1,5 @@
---! Previous: sha1:fff075e5215430cb43c7aaf69dea8ada036cbc9a
---! Hash: sha1:740ab1aa68dde8fa29193b0064c38a6c5cdd7d68
+--! Previous: sha1:1a4b73de727fc7189e37a101b9a265b90aa9a3b6
+--! Hash: sha1:86c10c6fafe8c0f3fb8792b3ae55254ba28f04ee
 --! Message: staff-statement-timeout
 
 -- Why this shape: one staff request (GraphQL or REST) must not pin the database. Every staff
