@@ -11,7 +11,7 @@ import { chromium } from 'playwright-core';
 import { loadConfig } from '../server/config.ts';
 import { createLogger } from '../server/logger.ts';
 import { startServer } from '../server/server.ts';
-import { BUILD_DIR, ensureWebBuild, installWebUi } from '../server/web-ui.ts';
+import { BUILD_DIR, ensureWebBuild } from '../server/web-ui.ts';
 import { benchEnvironment, report, percentile, APP_PASSWORD } from './support/environment.ts';
 
 const CALLS = Number(process.env.BENCH_UI_CALLS ?? 10_000);
@@ -68,9 +68,7 @@ const server = await startServer({
   ownerUrl: env.ownerUrl,
   appPassword: APP_PASSWORD,
   jwtSecret: config.JWT_SECRET!,
-  extend: (app) => {
-    installWebUi(app.express, { dev: false });
-  },
+  ui: { dev: false },
 });
 
 try {

@@ -15,7 +15,7 @@ import { localSecrets } from './secrets.ts';
 import { seedDemo, DEMO_LOGIN } from './demo/seed.ts';
 import { demoDataAllowed } from './demo/policy.ts';
 import { startServer, type RunningServer } from './server.ts';
-import { installWebUi, ensureWebBuild, type WebUi } from './web-ui.ts';
+import { ensureWebBuild, type WebUi } from './web-ui.ts';
 import { startWorker, type RunningWorker } from './worker/runner.ts';
 
 const config = loadConfig();
@@ -25,15 +25,11 @@ const lifecycle = installLifecycle(logger);
 let database: LocalDatabase | null = null;
 let server: RunningServer | null = null;
 let worker: RunningWorker | null = null;
-let webUi: WebUi | null = null;
 let runtimeWritten = false;
 
 // Stop steps, in order (registered up front: a start that fails halfway stops what it started).
 lifecycle.add('http server and worker', async () => {
   await Promise.all([server?.close(), worker?.stop()]);
-});
-lifecycle.add('staff UI', async () => {
-  await webUi?.close();
 });
 lifecycle.add('runtime file', async () => {
   if (runtimeWritten) clearRuntime(config.DATA_DIR);
@@ -67,9 +63,7 @@ async function main() {
     ownerUrl: database.ownerUrl,
     appPassword: secrets.appPassword,
     jwtSecret: secrets.jwtSecret,
-    extend: (app) => {
-      if (serveUi) webUi = installWebUi(app.express, { dev: devUi, apiUrl: `http://localhost:${config.PORT}` });
-    },
+    ui: serveUi ? { dev: devUi } : null,
   });
   // The job worker (AI processing of recordings), as ringside_service; its metrics on the server's
   // /metrics. RINGSIDE_WORKER=0 leaves jobs to `npm run worker` processes (compose's worker service).
@@ -85,7 +79,7 @@ async function main() {
     writeRuntime(config.DATA_DIR, { pid: process.pid, ownerUrl: database.ownerUrl, serverUrl: server.url });
     runtimeWritten = true;
   }
-  process.stdout.write(banner(server, database, demo, webUi));
+  process.stdout.write(banner(server, database, demo, server.app.webUi));
 }
 
 /** What a newcomer needs, and no password: the database URL is shown without its password. */

@@ -4,19 +4,20 @@
 // Shutdown (close): stop accepting, say "not ready" on /readyz, answer every request in flight
 // (responses then carry `Connection: close`), end the live streams with a reconnect hint (their
 // clients resume elsewhere or after the restart, by Last-Event-ID), and only after the last answer
-// (or DRAIN_LIMIT_MS) cut what remains and close the pools. Closing connections before
-// server.close() used to reset requests in flight (issue 10, finding 4).
+// (or DRAIN_LIMIT_MS) cut what remains, stop what the installers started (app.close) and close the
+// pools. Closing connections before server.close() used to reset requests in flight (issue 10,
+// finding 4).
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
 import { createPools, type DatabasePools } from './db/pools.ts';
-import { createApp, installErrorHandling, type App } from './app.ts';
-import { installPostGraphile, type GraphqlApi } from './graphql/install.ts';
+import { createApp, type App, type AppOptions } from './app.ts';
+import type { GraphqlApi } from './graphql/install.ts';
 import { STREAM_PATH } from './live/stream.ts';
 
 /** How long a shutdown waits for requests in flight before cutting them. */
-export const DRAIN_LIMIT_MS = 10_000;
+const DRAIN_LIMIT_MS = 10_000;
 /** What a live stream is told at shutdown: reconnect in a second (EventSource honours `retry:`). */
 const SHUTDOWN_RETRY_MS = 1_000;
 
@@ -36,28 +37,19 @@ export async function startServer(opts: {
   ownerUrl: string;
   appPassword: string;
   jwtSecret: string;
-  /** Installers that come after the API and before error handling (the UI, for one). */
-  extend?: (app: App, pools: DatabasePools) => void | Promise<void>;
+  /** The staff UI (server/web-ui.ts), when this server serves it. */
+  ui?: AppOptions['ui'];
 }): Promise<RunningServer> {
   const pools = createPools(opts.ownerUrl, opts.appPassword);
   let url = '';
-  const app = createApp({
+  const app = await createApp({
     config: opts.config,
     logger: opts.logger,
     pools,
     jwtSecret: opts.jwtSecret,
     publicUrl: () => opts.config.PUBLIC_URL ?? url,
+    ui: opts.ui,
   });
-  const graphql = await installPostGraphile(app.express, {
-    staffPool: pools.staff,
-    servicePool: pools.service,
-    tokens: app.tokens,
-    development: opts.config.NODE_ENV === 'development',
-    introspection: opts.config.GRAPHQL_INTROSPECTION,
-    maxDepth: opts.config.GRAPHQL_MAX_DEPTH,
-  });
-  await opts.extend?.(app, pools);
-  installErrorHandling(app.express, opts.logger);
   let closing = false;
   const streams = new Set<ServerResponse>();
   app.readiness.set('accepting', () => !closing);
@@ -84,7 +76,7 @@ export async function startServer(opts: {
     app,
     pools,
     server,
-    graphql,
+    graphql: app.graphql,
     async close() {
       closing = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -110,7 +102,7 @@ export async function startServer(opts: {
         server.closeAllConnections();
         await closed;
       }
-      await graphql.release();
+      await app.close();
       await pools.close();
     },
   };

@@ -1,7 +1,7 @@
 // Every error answer is `{error: {code, message, details?}}` with a stable code. Handlers throw
 // HttpError; a database that cannot be reached is a 503 with Retry-After (the client should retry);
 // anything else becomes a 500 whose details stay in the log.
-import type { ErrorRequestHandler, Response } from 'express';
+import type { ErrorRequestHandler, Express, Response } from 'express';
 import type { Logger } from '../logger.ts';
 import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from '../db/unavailable.ts';
 
@@ -36,7 +36,7 @@ function parserError(error: unknown): HttpError | null {
   return null;
 }
 
-export function errorHandler(logger: Logger): ErrorRequestHandler {
+function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error, req, res, _next) => {
     const known = error instanceof HttpError ? error : parserError(error);
     if (res.headersSent) {
@@ -57,4 +57,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     logger.error({ err: error, request_id: req.id }, 'request failed');
     sendError(res, 500, 'internal', 'Something went wrong on our side; it has been logged.');
   };
+}
+
+/** The last installer: an unknown /api path is a JSON 404, and every error a JSON body. */
+export function installErrorHandling(app: Express, logger: Logger): void {
+  app.use('/api', (_req, res) => sendError(res, 404, 'not_found', 'No such endpoint.'));
+  app.use(errorHandler(logger));
 }

@@ -5,7 +5,7 @@ import { connect } from 'node:net';
 import { loadConfig, type Config } from '../../server/config.ts';
 import { createLogger } from '../../server/logger.ts';
 import { startServer, type RunningServer } from '../../server/server.ts';
-import { ensureWebBuild, installWebUi } from '../../server/web-ui.ts';
+import { ensureWebBuild } from '../../server/web-ui.ts';
 import type { TestDatabase } from '../support/database.ts';
 import { TEST_JWT_SECRET } from '../support/server.ts';
 
@@ -28,9 +28,7 @@ export async function startServerWithUi(
     ownerUrl: db.ownerUrl,
     appPassword: db.appPassword,
     jwtSecret: TEST_JWT_SECRET,
-    extend: (app) => {
-      installWebUi(app.express, { dev: false });
-    },
+    ui: { dev: false },
   });
   return Object.assign(server, { config });
 }

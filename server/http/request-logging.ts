@@ -1,0 +1,38 @@
+// One log line per request (pino-http), with a request id the client may give (x-request-id) or we
+// make, echoed back; URLs are logged without their tokens. Webhook requests are also counted and
+// timed for /metrics. /healthz and /metrics polls are not logged: they would drown everything else.
+import type { Express } from 'express';
+import { randomUUID } from 'node:crypto';
+import { pinoHttp } from 'pino-http';
+import { redactUrl } from '../logger.ts';
+import type { AppContext } from '../app.ts';
+
+export function installRequestLogging(app: Express, ctx: AppContext): void {
+  app.use(
+    pinoHttp({
+      logger: ctx.logger,
+      genReqId: (req, res) => {
+        const given = req.headers['x-request-id'];
+        const id = typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();
+        res.setHeader('x-request-id', id);
+        return id;
+      },
+      serializers: {
+        req: (req) => ({ id: req.id, method: req.method, url: redactUrl(req.url) }),
+        res: (res) => ({ statusCode: res.statusCode }),
+      },
+      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/metrics' },
+    }),
+  );
+  app.use((req, res, next) => {
+    if (!req.path.startsWith('/api/v1/webhooks/')) return next();
+    const stop = ctx.metrics.webhook.latency.startTimer();
+    res.on('finish', () => {
+      const status = String(res.statusCode);
+      stop({ status });
+      ctx.metrics.webhook.requests.inc({ status });
+    });
+    next();
+  });
+}
