@@ -81,7 +81,7 @@ const schema = z.object({
 });
 
 /** Staff tokens are HS256: a key shorter than the hash is guessable offline from one token. */
-export const JWT_SECRET_MIN_BYTES = 32;
+const JWT_SECRET_MIN_BYTES = 32;
 
 export type Config = z.infer<typeof schema>;
 

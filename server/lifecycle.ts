@@ -11,7 +11,7 @@
 import type { Logger } from './logger.ts';
 import { isDatabaseUnavailable } from './db/unavailable.ts';
 
-export type StopStep = { name: string; run: () => Promise<void> };
+type StopStep = { name: string; run: () => Promise<void> };
 
 /** Past this, a stop that has not finished exits anyway (a supervisor's kill comes later still). */
 const HARD_LIMIT_MS = 25_000;

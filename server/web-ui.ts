@@ -10,7 +10,7 @@ import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { shellCsp } from './security/shell-csp.ts';
 
-export const WEB_DIR = fileURLToPath(new URL('../web', import.meta.url));
+const WEB_DIR = fileURLToPath(new URL('../web', import.meta.url));
 export const BUILD_DIR = join(WEB_DIR, 'build');
 const SHELL = join(BUILD_DIR, '200.html');
 const IMMUTABLE_DIR = join(BUILD_DIR, '_app', 'immutable');
@@ -28,7 +28,7 @@ function newestMtime(path: string): number {
 }
 
 /** True when web/build is missing or older than web/src or the Vite config. */
-export function webBuildIsStale(): boolean {
+function webBuildIsStale(): boolean {
   if (!existsSync(SHELL)) return true;
   const built = statSync(SHELL).mtimeMs;
   return newestMtime(join(WEB_DIR, 'src')) > built || statSync(join(WEB_DIR, 'vite.config.ts')).mtimeMs > built;

@@ -36,7 +36,7 @@ interface Runtime {
 
 const DATABASE_NAME = 'ringside';
 
-export function runtimeFile(dataDir: string) {
+function runtimeFile(dataDir: string) {
   return join(resolve(dataDir), 'runtime.json');
 }
 

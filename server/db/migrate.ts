@@ -9,8 +9,8 @@ import pg from 'pg';
 import { fileURLToPath } from 'node:url';
 import { installWorkerSchema } from '../worker/schema.ts';
 
-export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../db/migrations', import.meta.url));
-export const LOGIN_ROLES = ['ringside_service', 'ringside_authenticator'] as const;
+const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../db/migrations', import.meta.url));
+const LOGIN_ROLES = ['ringside_service', 'ringside_authenticator'] as const;
 export type LoginRole = (typeof LOGIN_ROLES)[number];
 
 export async function migrateDatabase(

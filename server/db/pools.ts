@@ -22,7 +22,7 @@ export interface DatabasePools {
   close(): Promise<void>;
 }
 
-export interface PoolTimeouts {
+interface PoolTimeouts {
   connectionTimeoutMillis: number;
   query_timeout: number;
   statement_timeout: number;
@@ -35,7 +35,7 @@ export interface PoolTimeouts {
  * unanswered query after 1.5 s. The server-side statement timeout is
  * longer, for the few heavier service queries (the live relay's catch-up and pruning).
  */
-export const SERVICE_TIMEOUTS: PoolTimeouts = {
+const SERVICE_TIMEOUTS: PoolTimeouts = {
   connectionTimeoutMillis: 1_500,
   query_timeout: 1_500,
   statement_timeout: 5_000,
@@ -43,7 +43,7 @@ export const SERVICE_TIMEOUTS: PoolTimeouts = {
 };
 
 /** Staff requests (REST, GraphQL): 5 s per statement, so one staff login cannot pin the database. */
-export const STAFF_TIMEOUTS: PoolTimeouts = {
+const STAFF_TIMEOUTS: PoolTimeouts = {
   connectionTimeoutMillis: 2_000,
   query_timeout: 6_000,
   statement_timeout: 5_000,

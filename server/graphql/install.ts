@@ -24,7 +24,7 @@ import { TenantRegions } from '../tenants/region.ts';
 import { RingsideSchemaPlugin, smartTags } from './schema.ts';
 import { graphqlValidationLimits, PageSizeLimitPlugin } from '../security/graphql-limits.ts';
 
-export const GRAPHQL_PATH = '/graphql';
+const GRAPHQL_PATH = '/graphql';
 
 export interface GraphqlApi {
   instance: PostGraphileInstance;

@@ -78,7 +78,7 @@ const FIELDS: Array<[keyof ContactDraft, string]> = [
 ];
 
 /** A phone number as typed by staff → E.164, null to clear, or a GraphQL error naming the problem. */
-export function phoneForWrite(raw: string | null | undefined, region: CountryCode): string | null {
+function phoneForWrite(raw: string | null | undefined, region: CountryCode): string | null {
   const result = normalizePhone(raw ?? null, region);
   if (result.kind === 'e164') return result.e164;
   if (result.kind === 'empty') return null;

@@ -13,9 +13,9 @@ import pg from 'pg';
 import type { Logger } from '../logger.ts';
 import type { LiveMetrics } from '../observability/metrics.ts';
 
-export const LIVE_CHANNEL = 'ringside_live';
+const LIVE_CHANNEL = 'ringside_live';
 /** Committed events waiting for their number (see server/live/sequencer.ts). */
-export const PENDING_CHANNEL = 'ringside_live_pending';
+const PENDING_CHANNEL = 'ringside_live_pending';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface LiveListenerOptions {
@@ -127,7 +127,7 @@ export class LiveListener {
   }
 }
 
-export function parseNotification(payload: string): { tenantId: string; seq: number } | null {
+function parseNotification(payload: string): { tenantId: string; seq: number } | null {
   try {
     const value = JSON.parse(payload) as { tenant_id?: unknown; seq?: unknown };
     if (typeof value.tenant_id !== 'string' || !UUID.test(value.tenant_id)) return null;

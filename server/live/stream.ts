@@ -118,7 +118,7 @@ export function installEventStream(
   return relay;
 }
 
-export function eventStreamRouter(deps: { tokens: StaffSessions; hub: LiveHub }): Router {
+function eventStreamRouter(deps: { tokens: StaffSessions; hub: LiveHub }): Router {
   const router = express.Router();
   router.get(STREAM_PATH, async (req, res) => {
     // The one route that takes ?token= (EventSource cannot send headers); the session must be live.
@@ -162,7 +162,7 @@ export function eventStreamRouter(deps: { tokens: StaffSessions; hub: LiveHub })
 }
 
 /** The event number a client resumes after, or null for a fresh stream (absent or not a number). */
-export function lastEventId(req: Request): number | null {
+function lastEventId(req: Request): number | null {
   const header = req.get('last-event-id');
   const query = req.query.last_event_id ?? req.query.lastEventId;
   const text = header ?? (typeof query === 'string' ? query : undefined);

@@ -38,7 +38,7 @@ export interface BackfillDeps {
   client?: Pick<RingoverApiClientOptions, 'retry' | 'timeoutMs'>;
 }
 
-export interface BackfillError {
+interface BackfillError {
   code: 'no_api_key' | 'api_key_invalid' | 'ringover_unavailable' | 'invalid_item' | 'ingest_failed';
   message: string;
   call_id?: string;
@@ -60,7 +60,7 @@ export interface BackfillSummary {
 }
 
 /** The event text of an API view of a call: its facts' digest, so that only a changed view is new. */
-export function apiEventName(facts: Record<string, unknown>): string {
+function apiEventName(facts: Record<string, unknown>): string {
   return `api_call:${createHash('sha256').update(canonicalJson(facts)).digest('hex').slice(0, 16)}`;
 }
 

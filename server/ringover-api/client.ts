@@ -21,7 +21,7 @@ export interface RetryPolicy {
   maxDelayMs: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = {
+const DEFAULT_RETRY: RetryPolicy = {
   attempts: 5,
   rateLimitedAttempts: 10,
   baseDelayMs: 1000,

@@ -16,7 +16,7 @@ export interface RateRule {
   perMs: number;
 }
 
-export const RINGOVER_RATE: RateRule = { requests: 2, perMs: 1000 };
+const RINGOVER_RATE: RateRule = { requests: 2, perMs: 1000 };
 
 export class KeyRateLimiter {
   private readonly slots: Array<{ freeAt: number }> = [];

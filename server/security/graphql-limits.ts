@@ -19,7 +19,7 @@ const { maxDepthRule } =
   require('@escape.tech/graphql-armor-max-depth') as typeof import('@escape.tech/graphql-armor-max-depth');
 const { NoSchemaIntrospectionCustomRule } = require('graphql') as typeof import('graphql');
 
-export const MAX_PAGE_SIZE = 100;
+const MAX_PAGE_SIZE = 100;
 const MAX_ALIASES = 30;
 
 const clampPage = (n: number | null | undefined): number | null | undefined =>

@@ -7,7 +7,7 @@ import type { Express } from 'express';
 import helmet from 'helmet';
 
 /** The CSP of every answer that is not the UI shell: JSON and files need nothing. */
-export const API_CSP = {
+const API_CSP = {
   'default-src': ["'none'"],
   'frame-ancestors': ["'none'"],
   'base-uri': ["'none'"],

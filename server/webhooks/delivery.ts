@@ -3,16 +3,8 @@
 // parse into this, so the SQL fold (app_hidden.ingest_ringover_delivery) sees one vocabulary.
 
 /** Lifecycle events the ingestion acts on. The compact form's `call.answered` becomes `answered`, etc. */
-export const CALL_EVENTS = [
-  'ringing',
-  'answered',
-  'hangup',
-  'missed',
-  'voicemail',
-  'record_available',
-  'voicemail_available',
-] as const;
-export type CallEvent = (typeof CALL_EVENTS)[number];
+export type CallEvent =
+  'ringing' | 'answered' | 'hangup' | 'missed' | 'voicemail' | 'record_available' | 'voicemail_available';
 
 /**
  * Events that annotate a call after the fact (staff tagging or commenting in Ringover). Each is stored

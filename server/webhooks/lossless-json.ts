@@ -27,7 +27,7 @@ export function parseJsonLosslessly(text: string): unknown {
 }
 
 /** A JSON number kept as written, for comparing two documents exactly. */
-export class JsonNumber {
+class JsonNumber {
   readonly source: string;
   constructor(source: string) {
     this.source = source;

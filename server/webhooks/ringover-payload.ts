@@ -103,7 +103,7 @@ const DURATION_FORMS: Array<[RegExp, (m: RegExpExecArray) => number]> = [
   [/^(\d+):([0-5]\d):([0-5]\d)$/, (m) => Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3])], // "1:02:03"
 ];
 /** A duration in whole seconds, from any form Ringover writes; anything else is dropped. */
-export const readDuration = (v: unknown): number | undefined => {
+const readDuration = (v: unknown): number | undefined => {
   let n = NaN;
   if (typeof v === 'number') n = v;
   else if (typeof v === 'string') {

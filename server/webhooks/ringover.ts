@@ -20,7 +20,7 @@ import type { TenantRateLimiter } from './rate-limit.ts';
 import type { WebhookMetrics } from '../observability/metrics.ts';
 import type { LiveWaker } from '../live/wake.ts';
 
-export const BODY_LIMIT_BYTES = 1024 * 1024;
+const BODY_LIMIT_BYTES = 1024 * 1024;
 const BASE_PATH = '/api/v1/webhooks/ringover';
 
 interface Dependencies {

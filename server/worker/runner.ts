@@ -40,8 +40,6 @@ import { createWorkerMetrics, type WorkerMetrics } from './metrics.ts';
 import { processAiTask, TASK as PROCESS_AI } from './interaction_events__process_ai.ts';
 import { ringoverReconcileTasks, ringoverReconcileCron } from './tasks/ringover__reconcile.ts';
 
-export { LIVENESS_LOCK_CLASS };
-
 export interface WorkerOptions {
   config: Config;
   /** ringside_service's connection string (createPools(...).serviceUrl, or roleUrl(owner, 'ringside_service', pw)). */

@@ -16,12 +16,12 @@ import {
   type ReconcileTenantPayload,
 } from './ringover__reconcile_tenant.ts';
 
-export const TASK = 'ringover__reconcile';
+const TASK = 'ringover__reconcile';
 
 /** graphile-worker's cron payload: `_cron.ts` is the tick the job stands for (ISO). */
 const Payload = z.looseObject({ _cron: z.looseObject({ ts: z.string() }).optional() });
 
-export function reconcileTask(deps: ReconcileDeps): Task {
+function reconcileTask(deps: ReconcileDeps): Task {
   return async (rawPayload, helpers) => {
     const tick = Payload.safeParse(rawPayload);
     const tickMs = tick.success && tick.data._cron ? Date.parse(tick.data._cron.ts) : NaN;

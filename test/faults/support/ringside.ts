@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const MAIN = fileURLToPath(new URL('../../../server/main.ts', import.meta.url));
-export const JWT_SECRET = 'faults-jwt-secret-0123456789abcdef';
+const JWT_SECRET = 'faults-jwt-secret-0123456789abcdef';
 
 export interface RingsideProcess {
   url: string;

@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 
 export const FIFTEEN_DAYS_MS = 15 * 24 * 60 * 60 * 1000;
 
-export interface ReceivedRequest {
+interface ReceivedRequest {
   path: string;
   authorization: string | undefined;
   query: Record<string, string>;

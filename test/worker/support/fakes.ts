@@ -45,7 +45,7 @@ interface Planned {
   body: unknown;
 }
 
-export interface Received {
+interface Received {
   transcribe: Array<{ model: string; language: string; format: string; bytes: number; filename: string }>;
   messages: Array<{ model: string; system: string; content: string; schema: unknown }>;
   sentiment: Array<{ model: string; inputs: string; authorization: string | undefined }>;

@@ -11,7 +11,7 @@ import type { WorkerSettings } from '../../../server/worker/settings.ts';
 import type { TestDatabase } from '../../support/database.ts';
 import { ingest, inboundLifecycle } from '../../support/ingest.ts';
 
-export const TERMINAL = ['completed', 'failed', 'skipped'];
+const TERMINAL = ['completed', 'failed', 'skipped'];
 
 export interface TestWorker extends RunningWorker {
   tmpDir: string;
