@@ -58,6 +58,16 @@ const schema = z.object({
     .optional()
     .transform((v) => (v === undefined || v === '' ? undefined : v === '1' || v === 'true')),
   DATA_DIR: z.string().default('.data'),
+  /** 0: `npm start` serves no staff UI (the fault tests run it without a UI build). */
+  RINGSIDE_UI: z
+    .string()
+    .optional()
+    .transform((v) => v !== '0'),
+  /** 0: `npm start` runs no job worker; jobs are left to `npm run worker` processes (compose's worker service). */
+  RINGSIDE_WORKER: z
+    .string()
+    .optional()
+    .transform((v) => v !== '0'),
   /** How long a staff session's check is cached per process (ms); a logout here is seen at once, elsewhere within this. */
   SESSION_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
 

@@ -53,7 +53,7 @@ async function main() {
 
   // The staff UI: Vite's dev server under `npm run dev`, else the build (made now if missing or
   // stale). RINGSIDE_UI=0 leaves it out (the fault tests run this entry point without a UI build).
-  const serveUi = process.env.RINGSIDE_UI !== '0';
+  const serveUi = config.RINGSIDE_UI;
   const devUi = config.NODE_ENV === 'development' && process.env.npm_lifecycle_event === 'dev';
   if (serveUi && !devUi) ensureWebBuild((line) => logger.info(line));
 
@@ -67,7 +67,7 @@ async function main() {
   });
   // The job worker (AI processing of recordings), as ringside_service; its metrics on the server's
   // /metrics. RINGSIDE_WORKER=0 leaves jobs to `npm run worker` processes (compose's worker service).
-  if (process.env.RINGSIDE_WORKER !== '0') {
+  if (config.RINGSIDE_WORKER) {
     worker = await startWorker({
       config,
       serviceUrl: server.pools.serviceUrl,

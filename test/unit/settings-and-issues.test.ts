@@ -19,6 +19,14 @@ describe('settings loader', () => {
     );
   });
 
+  it('reads npm start’s switches: everything on unless set to 0', () => {
+    expect(loadConfig({})).toMatchObject({ RINGSIDE_UI: true, RINGSIDE_WORKER: true });
+    expect(loadConfig({ RINGSIDE_UI: '0', RINGSIDE_WORKER: '0' })).toMatchObject({
+      RINGSIDE_UI: false,
+      RINGSIDE_WORKER: false,
+    });
+  });
+
   it('reads defaults when nothing is set', () => {
     expect(loadWorkerSettings({}).WORKER_CONCURRENCY).toBe(2);
     expect(loadConfig({}).PORT).toBe(3000);
