@@ -14,7 +14,7 @@ import { setApiKey, parseInstant, runBackfill } from './ringover-api.ts';
 import { roleUrl } from '../db/migrate.ts';
 
 const USAGE = `usage:
-  npm run admin -- tenant:create --name N [--slug S] [--region BE]
+  npm run admin -- tenant:create --name N [--slug S] [--region BE] [--ai on|off (default off)]
   npm run admin -- user:create --tenant T --email E --password P [--name N] [--role staff|admin]
   npm run admin -- token --tenant T --email E [--ttl SECONDS (at most 86400)]
   npm run admin -- user:disable|user:enable|user:delete --tenant T --email E
@@ -41,6 +41,9 @@ const { positionals, values } = parseArgs({
     kind: { type: 'string' },
     since: { type: 'string' },
     until: { type: 'string' },
+    ai: { type: 'string' },
+    contact: { type: 'string' },
+    yes: { type: 'boolean' },
   },
 });
 
@@ -48,7 +51,7 @@ function fail(message: string): never {
   console.error(`${message}\n${USAGE}`);
   process.exit(2);
 }
-type TextOption = Exclude<keyof typeof values, 'force'>;
+type TextOption = Exclude<keyof typeof values, 'force' | 'yes'>;
 const need = (name: TextOption): string => values[name] ?? fail(`--${name} is required`);
 
 function slugify(name: string): string {
@@ -97,10 +100,14 @@ try {
   switch (positionals[0]) {
     case 'tenant:create': {
       const name = need('name');
-      const { rows } = await client.query('select * from app_private.create_tenant($1, $2, $3)', [
+      // AI processing is a choice the firm makes (issue 12): off unless --ai on.
+      const ai = values.ai ?? 'off';
+      if (ai !== 'on' && ai !== 'off') fail('--ai must be on or off');
+      const { rows } = await client.query('select * from app_private.create_tenant($1, $2, $3, $4)', [
         name,
         values.slug ?? slugify(name),
         (values.region ?? 'BE').toUpperCase(),
+        ai === 'on',
       ]);
       const t = rows[0];
       console.log(
@@ -109,6 +116,7 @@ try {
           slug: t.slug,
           webhook_url: `${base}/api/v1/webhooks/ringover/${t.slug}`,
           webhook_secret: t.webhook_secret,
+          ai_enabled: ai === 'on',
         }),
       );
       break;
