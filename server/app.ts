@@ -21,6 +21,8 @@ import { authRouter } from './auth/routes.ts';
 import { requireStaff } from './auth/staff.ts';
 import { callsRouter } from './calls/routes.ts';
 import { RecordingProxy } from './calls/recording.ts';
+import { RecordingCustody } from './custody/recording-custody.ts';
+import { custodyRouter } from './custody/routes.ts';
 import { installEventStream, type LiveRelay } from './live/stream.ts';
 import { apiKeyReadiness } from './ringover-api/keys.ts';
 import { installSecurityHeaders } from './security/headers.ts';
@@ -100,9 +102,11 @@ export function createApp(ctx: AppContext): App {
       pool: ctx.pools.staff,
       recordings: new RecordingProxy(ctx.config.RECORDING_ALLOWED_HOSTS, {
         timeoutMs: ctx.config.RECORDING_UPSTREAM_TIMEOUT_MS,
+        custody: new RecordingCustody(ctx.pools.service),
       }),
     }),
   );
+  app.use(custodyRouter({ pool: ctx.pools.staff, sessions: tokens }));
   const live = installEventStream(app, {
     serviceUrl: ctx.pools.serviceUrl,
     pool: ctx.pools.service,

@@ -1,0 +1,15 @@
+// The custody endpoints (issue 12), for a firm's admins: the audit trail, and a person's export and
+// erasure. One router, mounted with one line in server/app.ts.
+import express, { type Router } from 'express';
+import type pg from 'pg';
+import type { StaffSessions } from '../auth/sessions.ts';
+import { requireStaff } from '../auth/staff.ts';
+import { requireAdmin } from './admin-only.ts';
+import { auditRouter } from './audit-routes.ts';
+
+export function custodyRouter(deps: { pool: pg.Pool; sessions: StaffSessions }): Router {
+  const router = express.Router();
+  router.use(['/api/v1/audit', '/api/v1/contacts'], requireStaff(deps.sessions), requireAdmin);
+  router.use(auditRouter({ pool: deps.pool }));
+  return router;
+}
