@@ -12,6 +12,7 @@ import { aiReprocess } from './ai-reprocess.ts';
 import { readSecretLine } from './read-secret.ts';
 import { setApiKey, parseInstant, runBackfill } from './ringover-api.ts';
 import { roleUrl } from '../db/migrate.ts';
+import { eraseContact, exportContactAsOwner } from '../custody/person.ts';
 
 const USAGE = `usage:
   npm run admin -- tenant:create --name N [--slug S] [--region BE] [--ai on|off (default off)]
@@ -23,7 +24,9 @@ const USAGE = `usage:
   npm run admin -- webhook:set-secret --tenant T [--kind events|contact]   (the key on standard input)
   npm run admin -- ai:reprocess --call ID [--tenant T] [--force]
   npm run admin -- ringover:set-api-key --tenant T          (the key on standard input)
-  npm run admin -- ringover:backfill --tenant T --since ISO [--until ISO]`;
+  npm run admin -- ringover:backfill --tenant T --since ISO [--until ISO]
+  npm run admin -- contact:export --tenant T --contact ID     (JSON on stdout)
+  npm run admin -- contact:erase --tenant T --contact ID [--yes]   (without --yes: what would be removed)`;
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -219,6 +222,20 @@ try {
       if (summary.errors.length > 0) process.exitCode = 1;
       break;
     }
+    // --- data custody (issue 12): a person's export and erasure ---
+    case 'contact:export': {
+      const document = await exportContactAsOwner(client, await tenantId(need('tenant')), need('contact'));
+      if (!document) fail(`no contact "${values.contact}" in that tenant`);
+      console.log(JSON.stringify(document, null, 2));
+      break;
+    }
+    case 'contact:erase': {
+      const result = await eraseContact(client, await tenantId(need('tenant')), need('contact'), values.yes === true);
+      console.log(JSON.stringify(result));
+      if (!result.erased) console.error('Nothing was erased: run again with --yes to erase this person.');
+      break;
+    }
+    // --- end of data custody ---
     default:
       fail(positionals[0] ? `unknown command ${positionals[0]}` : 'a command is required');
   }
