@@ -1,5 +1,5 @@
 --! Previous: sha1:740ab1aa68dde8fa29193b0064c38a6c5cdd7d68
---! Hash: sha1:c19ff3183c53e48bb810e41515323ed166e6c7aa
+--! Hash: sha1:4dfdbb125e0853fa8a7f32118d9de120e94cbbdf
 --! Message: tenant-settings-and-ai-consent
 
 -- Why this shape: a firm's recordings are among the most sensitive data it holds, so sending them to
@@ -7,6 +7,9 @@
 -- contact or case marked ai_excluded, or a call carrying a Ringover tag the firm names (e.g.
 -- "Confidentiel"), is never sent. The worker learns all of it in the one read it already makes
 -- (call_ai_context's new `consent` key), so no provider request can happen before the check.
+--
+-- The language of titles is not repeated here: it is tenants.language (000002), which 000034 teaches
+-- the title functions to honour for nl and de too.
 --
 -- One settings row per tenant, created with the tenant (and here for existing ones). Everyone in the
 -- firm reads it (the UI needs the switches and the terms); only admins change it, which a restrictive
@@ -26,7 +29,6 @@ create table app_public.tenant_settings (
   retention_ai_days integer check (retention_ai_days between 1 and 36500),
   retention_raw_bodies_days integer not null default 90 check (retention_raw_bodies_days between 1 and 36500),
   retention_live_events_days integer not null default 7 check (retention_live_events_days between 1 and 36500),
-  title_language text not null default 'fr' check (title_language in ('fr', 'nl', 'de', 'en')),
   updated_at timestamptz not null default now()
 );
 alter table app_public.tenant_settings enable row level security;
@@ -37,12 +39,12 @@ create policy admin_writes on app_public.tenant_settings as restrictive for upda
   using (app_hidden.current_user_role() = 'admin');
 grant select on app_public.tenant_settings to ringside_staff, ringside_service;
 grant update (ai_enabled, ai_transcript, ai_summary, ai_sentiment, ai_excluded_tags, retention_recordings_days,
-  retention_ai_days, retention_raw_bodies_days, retention_live_events_days, title_language)
+  retention_ai_days, retention_raw_bodies_days, retention_live_events_days)
   on app_public.tenant_settings to ringside_staff;
 create trigger _100_timestamps before update on app_public.tenant_settings
   for each row execute function app_hidden.tg__set_updated_at();
 
-comment on table app_public.tenant_settings is E'@behavior -insert -delete\nA firm''s data-custody choices: AI processing, retention terms, title language. Everyone reads them; only admins change them (audited).';
+comment on table app_public.tenant_settings is E'@behavior -insert -delete\nA firm''s data-custody choices: AI processing, retention terms. Everyone reads them; only admins change them (audited).';
 comment on column app_public.tenant_settings.ai_enabled is 'Whether recordings may be sent to AI providers at all (off for a new tenant).';
 comment on column app_public.tenant_settings.ai_transcript is 'Whether calls are transcribed (the summary and sentiment need the transcript).';
 comment on column app_public.tenant_settings.ai_summary is 'Whether transcripts are summarized and tasks suggested.';
@@ -52,7 +54,6 @@ comment on column app_public.tenant_settings.retention_recordings_days is 'Days 
 comment on column app_public.tenant_settings.retention_ai_days is 'Days after a call after which its transcript, summary, segments and AI task texts are removed (null: kept).';
 comment on column app_public.tenant_settings.retention_raw_bodies_days is 'Days raw webhook bodies (with phone numbers) are kept in the delivery inbox.';
 comment on column app_public.tenant_settings.retention_live_events_days is 'Days live events are kept (the replay window itself is 24 hours).';
-comment on column app_public.tenant_settings.title_language is 'Language of call titles and bodies on the timeline.';
 comment on column app_public.tenant_settings.updated_at is 'When the settings last changed.';
 
 -- Existing tenants keep AI on, as they had it. Row-level security is forced and no tenant is set

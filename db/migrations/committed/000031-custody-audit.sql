@@ -1,5 +1,5 @@
---! Previous: sha1:c19ff3183c53e48bb810e41515323ed166e6c7aa
---! Hash: sha1:537349809223cc52b818ffaf7697bff6a320f910
+--! Previous: sha1:4dfdbb125e0853fa8a7f32118d9de120e94cbbdf
+--! Hash: sha1:a67f402e7b551ecef06f4b7bac4458ea263e5f96
 --! Message: custody-audit
 
 -- Why this shape: a firm must be able to tell who listened to a recording, and who changed its custody

@@ -1,5 +1,5 @@
---! Previous: sha1:537349809223cc52b818ffaf7697bff6a320f910
---! Hash: sha1:8a279b176dd3b9d2d6e687bd652342da5c740b65
+--! Previous: sha1:a67f402e7b551ecef06f4b7bac4458ea263e5f96
+--! Hash: sha1:a8a446e51c4f8744301419c53baba581ba5276b8
 --! Message: retention
 
 -- Why this shape: a firm keeps each kind of data only as long as its settings say (000030), and

@@ -1,5 +1,5 @@
---! Previous: sha1:8a279b176dd3b9d2d6e687bd652342da5c740b65
---! Hash: sha1:a4290ab1f2f38e05289f04affe02009855da59d8
+--! Previous: sha1:a8a446e51c4f8744301419c53baba581ba5276b8
+--! Hash: sha1:27dda0ea98778830a8a15a0f057b51b2775974f5
 --! Message: erasure-and-export
 
 -- Why this shape: a person may ask for their data (right of access) or for its erasure (right to
