@@ -1,5 +1,5 @@
 --! Previous: sha1:740ab1aa68dde8fa29193b0064c38a6c5cdd7d68
---! Hash: sha1:4dfdbb125e0853fa8a7f32118d9de120e94cbbdf
+--! Hash: sha1:cfd5b62f32329e7b5f2b1fea9b54c23c6d4d85e2
 --! Message: tenant-settings-and-ai-consent
 
 -- Why this shape: a firm's recordings are among the most sensitive data it holds, so sending them to
@@ -172,3 +172,17 @@ create or replace function app_hidden.call_ai_context(p_event_id uuid)
     where e.tenant_id = app_hidden.current_tenant_id() and e.id = p_event_id and e.event_type = 'CALL'
   $$;
 comment on function app_hidden.call_ai_context(uuid) is 'A call as the AI worker sees it: metadata, tenant language, contact, case, and consent (why it may not be sent, which steps are on); null when it is not the current tenant''s call.';
+
+-- GraphQL: setContactAiExcluded(input: {contactId, excluded}) — the privacy page's switch (any staff
+-- member records a client's wish; the contact's other fields go through updateContact).
+create function app_public.set_contact_ai_excluded(contact_id uuid, excluded boolean)
+  returns boolean
+  language sql volatile
+  set search_path = pg_catalog, pg_temp
+  as $$
+    update app_public.contacts c set ai_excluded = coalesce(excluded, false)
+     where c.tenant_id = app_hidden.current_tenant_id() and c.id = contact_id
+    returning c.ai_excluded
+  $$;
+comment on function app_public.set_contact_ai_excluded(uuid, boolean) is 'Marks a contact as excluded from AI processing (or not); returns the new value, null when there is no such contact. Past calls are not processed again unless ai:reprocess is asked.';
+grant execute on function app_public.set_contact_ai_excluded(uuid, boolean) to ringside_staff;

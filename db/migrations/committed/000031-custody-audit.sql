@@ -1,5 +1,5 @@
---! Previous: sha1:4dfdbb125e0853fa8a7f32118d9de120e94cbbdf
---! Hash: sha1:a67f402e7b551ecef06f4b7bac4458ea263e5f96
+--! Previous: sha1:cfd5b62f32329e7b5f2b1fea9b54c23c6d4d85e2
+--! Hash: sha1:397d0b3964e38890aac252df433c20f0be6ef98d
 --! Message: custody-audit
 
 -- Why this shape: a firm must be able to tell who listened to a recording, and who changed its custody

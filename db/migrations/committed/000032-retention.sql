@@ -1,5 +1,5 @@
---! Previous: sha1:a67f402e7b551ecef06f4b7bac4458ea263e5f96
---! Hash: sha1:a8a446e51c4f8744301419c53baba581ba5276b8
+--! Previous: sha1:397d0b3964e38890aac252df433c20f0be6ef98d
+--! Hash: sha1:882844e85f17fa3ce5f430b0ef4d78dde819048e
 --! Message: retention
 
 -- Why this shape: a firm keeps each kind of data only as long as its settings say (000030), and

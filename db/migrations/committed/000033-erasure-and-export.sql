@@ -1,5 +1,5 @@
---! Previous: sha1:a8a446e51c4f8744301419c53baba581ba5276b8
---! Hash: sha1:27dda0ea98778830a8a15a0f057b51b2775974f5
+--! Previous: sha1:882844e85f17fa3ce5f430b0ef4d78dde819048e
+--! Hash: sha1:760463250b617f26f6131d66c1a5a1076a589bcf
 --! Message: erasure-and-export
 
 -- Why this shape: a person may ask for their data (right of access) or for its erasure (right to

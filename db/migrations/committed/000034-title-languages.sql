@@ -1,5 +1,5 @@
---! Previous: sha1:27dda0ea98778830a8a15a0f057b51b2775974f5
---! Hash: sha1:2c889529f10fcc298ea6d2c9a3ba5031a581da72
+--! Previous: sha1:760463250b617f26f6131d66c1a5a1076a589bcf
+--! Hash: sha1:956180b1cbbae7c535baab48906805e38cf91a15
 --! Message: title-languages
 
 -- Why this shape: a firm's timeline speaks its language (tenants.language: fr, nl, de, en). The title
