@@ -4,7 +4,7 @@
 import type pg from 'pg';
 import { inTransaction } from '../db/transactions.ts';
 
-export interface ErasureResult {
+interface ErasureResult {
   erased: boolean;
   contact_id?: string;
   removed?: Record<string, number>;

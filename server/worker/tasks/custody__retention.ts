@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { Logger } from '../../logger.ts';
 import { retentionTenantTask, TASK as TENANT_TASK, type RetentionTenantPayload } from './custody__retention_tenant.ts';
 
-export const TASK = 'custody__retention';
+const TASK = 'custody__retention';
 
 const Payload = z.looseObject({ _cron: z.looseObject({ ts: z.iso.datetime({ offset: true }) }).optional() });
 
@@ -18,7 +18,7 @@ export interface RetentionDeps {
   logger: Logger;
 }
 
-export function retentionTask(deps: RetentionDeps): Task {
+function retentionTask(deps: RetentionDeps): Task {
   return async (rawPayload, helpers) => {
     const tick = Payload.safeParse(rawPayload);
     const now = tick.success && tick.data._cron ? new Date(tick.data._cron.ts) : new Date();
