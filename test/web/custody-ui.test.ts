@@ -5,7 +5,8 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
-import { freePort, launchChromium, startApp, type RunningApp } from './support.ts';
+import { ingest, inboundLifecycle } from '../support/ingest.ts';
+import { freePort, launchChromium, makeWav, startApp, startAudioHost, type RunningApp } from './support.ts';
 
 let db: TestDatabase;
 let app: RunningApp;
@@ -15,6 +16,7 @@ let admin: { email: string; password: string };
 let staff: { email: string; password: string };
 let contactId: string;
 let caseId: string;
+let audio: Awaited<ReturnType<typeof startAudioHost>>;
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -32,12 +34,17 @@ beforeAll(async () => {
       caseId,
     ]),
   );
-  [app, browser] = await Promise.all([startApp(db, await freePort()), launchChromium()]);
+  audio = await startAudioHost(makeWav(5));
+  [app, browser] = await Promise.all([
+    startApp(db, await freePort(), { RECORDING_ALLOWED_HOSTS: '127.0.0.1' }),
+    launchChromium(),
+  ]);
 }, 120_000);
 
 afterAll(async () => {
   await browser?.close();
   await app?.stop();
+  await audio?.close();
   await db?.drop();
 });
 
@@ -106,6 +113,35 @@ describe('custody settings and a person’s data in the browser', () => {
         (await c.query('select count(*)::int as n from app_public.contacts where id = $1', [contactId])).rows[0].n,
     );
     expect(gone).toBe(0);
+    await page.close();
+  });
+
+  it('tells why the AI did not run on a call, and shows an admin who listened to it', async () => {
+    const excluded = await db.createContact(tenant.id, {
+      first_name: 'Noé',
+      last_name: 'Exclu',
+      phone_e164: '+32470555222',
+    });
+    await db.asOwnerFor(tenant.id, (c) =>
+      c.query('update app_public.contacts set ai_excluded = true where id = $1', [excluded]),
+    );
+    const { event_id: callId } = await ingest(db.pools.service, tenant.id, 'custody-ui-1', 'hangup', {
+      ...inboundLifecycle({ from: '+32470555222' }).hangup,
+      recording_url: audio.url,
+    });
+    const page = await logIn(admin);
+    await page.goto(`${app.url}/calls/${callId}`);
+    await page.getByTestId('ai-not-run').waitFor();
+    expect(await page.getByTestId('ai-not-run').textContent()).toBe(
+      'IA non exécutée : the contact is excluded from AI processing',
+    );
+    const status = await page.evaluate(
+      async (url) => (await fetch(url, { headers: { range: 'bytes=0-99' } })).status,
+      `/api/v1/ringover/calls/${callId}/recording`,
+    );
+    expect(status).toBe(206);
+    await page.reload();
+    await page.getByText(/^Écouté par User \d+ le /).waitFor();
     await page.close();
   });
 });
