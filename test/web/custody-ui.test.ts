@@ -133,7 +133,7 @@ describe('custody settings and a person’s data in the browser', () => {
     await page.goto(`${app.url}/calls/${callId}`);
     await page.getByTestId('ai-not-run').waitFor();
     expect(await page.getByTestId('ai-not-run').textContent()).toBe(
-      'IA non exécutée : the contact is excluded from AI processing',
+      'IA non exécutée : le contact est exclu du traitement par IA',
     );
     const status = await page.evaluate(
       async (url) => (await fetch(url, { headers: { range: 'bytes=0-99' } })).status,
