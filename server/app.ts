@@ -18,6 +18,7 @@ import { TokenService } from './auth/tokens.ts';
 import { StaffSessions } from './auth/sessions.ts';
 import { installAuth } from './auth/install.ts';
 import { installCallHistory } from './calls/install.ts';
+import { installCustody } from './custody/install.ts';
 import { installEventStream, type LiveRelay } from './live/stream.ts';
 import { installPostGraphile, type GraphqlApi } from './graphql/install.ts';
 import { installWebhooks } from './webhooks/install.ts';
@@ -103,6 +104,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   installWebhooks(app, ctx);
   installAuth(app, ctx);
   installCallHistory(app, ctx);
+  installCustody(app, ctx);
   const live = installEventStream(app, {
     serviceUrl: ctx.pools.serviceUrl,
     pool: ctx.pools.service,

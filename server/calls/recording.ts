@@ -9,6 +9,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { HttpError } from '../http/errors.ts';
 import { fetchRecording, RecordingUrlError } from '../recordings/url-policy.ts';
+import type { RecordingCustody } from '../custody/recording-custody.ts';
 
 const PASSED_HEADERS = ['content-length', 'content-range', 'accept-ranges', 'last-modified', 'etag'];
 
@@ -38,12 +39,16 @@ export function servedAudioType(upstream: string | null): { type: string; extens
 export class RecordingProxy {
   private readonly allowedHosts: string[];
   private readonly timeoutMs: number;
-  constructor(allowedHosts: string[], opts: { timeoutMs?: number } = {}) {
+  private readonly custody: RecordingCustody | undefined;
+  constructor(allowedHosts: string[], opts: { timeoutMs?: number; custody?: RecordingCustody } = {}) {
     this.allowedHosts = allowedHosts;
     this.timeoutMs = opts.timeoutMs ?? 10_000;
+    this.custody = opts.custody;
   }
 
   async stream(url: string, req: Request, res: Response): Promise<void> {
+    // Retention (issue 12): past its term a recording is refused with the reason (410).
+    await this.custody?.admit(req);
     const range = req.get('range');
     const abort = new AbortController();
     req.on('close', () => abort.abort());
@@ -69,6 +74,14 @@ export class RecordingProxy {
     if (!upstream.ok || !upstream.body) {
       await upstream.body?.cancel();
       throw new HttpError(502, 'recording_unavailable', `The recording host answered ${upstream.status}.`);
+    }
+    // The listening audit is written before a byte leaves; if it cannot be, nothing is served.
+    if (this.custody) {
+      const length = Number(upstream.headers.get('content-length'));
+      await this.custody.audit(req, Number.isFinite(length) && length >= 0 ? length : null).catch(async (error) => {
+        await upstream.body?.cancel();
+        throw error;
+      });
     }
     res.status(upstream.status === 206 ? 206 : 200);
     for (const name of PASSED_HEADERS) {

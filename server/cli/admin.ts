@@ -12,9 +12,10 @@ import { aiReprocess } from './ai-reprocess.ts';
 import { readSecretLine } from './read-secret.ts';
 import { setApiKey, parseInstant, runBackfill } from './ringover-api.ts';
 import { roleUrl } from '../db/migrate.ts';
+import { eraseContact, exportContactAsOwner } from '../custody/person.ts';
 
 const USAGE = `usage:
-  npm run admin -- tenant:create --name N [--slug S] [--region BE]
+  npm run admin -- tenant:create --name N [--slug S] [--region BE] [--ai on|off (default off)]
   npm run admin -- user:create --tenant T --email E --password P [--name N] [--role staff|admin]
   npm run admin -- token --tenant T --email E [--ttl SECONDS (at most 86400)]
   npm run admin -- user:disable|user:enable|user:delete --tenant T --email E
@@ -23,7 +24,9 @@ const USAGE = `usage:
   npm run admin -- webhook:set-secret --tenant T [--kind events|contact]   (the key on standard input)
   npm run admin -- ai:reprocess --call ID [--tenant T] [--force]
   npm run admin -- ringover:set-api-key --tenant T          (the key on standard input)
-  npm run admin -- ringover:backfill --tenant T --since ISO [--until ISO]`;
+  npm run admin -- ringover:backfill --tenant T --since ISO [--until ISO]
+  npm run admin -- contact:export --tenant T --contact ID     (JSON on stdout)
+  npm run admin -- contact:erase --tenant T --contact ID [--yes]   (without --yes: what would be removed)`;
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -41,6 +44,9 @@ const { positionals, values } = parseArgs({
     kind: { type: 'string' },
     since: { type: 'string' },
     until: { type: 'string' },
+    ai: { type: 'string' },
+    contact: { type: 'string' },
+    yes: { type: 'boolean' },
   },
 });
 
@@ -48,7 +54,7 @@ function fail(message: string): never {
   console.error(`${message}\n${USAGE}`);
   process.exit(2);
 }
-type TextOption = Exclude<keyof typeof values, 'force'>;
+type TextOption = Exclude<keyof typeof values, 'force' | 'yes'>;
 const need = (name: TextOption): string => values[name] ?? fail(`--${name} is required`);
 
 function slugify(name: string): string {
@@ -97,10 +103,14 @@ try {
   switch (positionals[0]) {
     case 'tenant:create': {
       const name = need('name');
-      const { rows } = await client.query('select * from app_private.create_tenant($1, $2, $3)', [
+      // AI processing is a choice the firm makes (issue 12): off unless --ai on.
+      const ai = values.ai ?? 'off';
+      if (ai !== 'on' && ai !== 'off') fail('--ai must be on or off');
+      const { rows } = await client.query('select * from app_private.create_tenant($1, $2, $3, $4)', [
         name,
         values.slug ?? slugify(name),
         (values.region ?? 'BE').toUpperCase(),
+        ai === 'on',
       ]);
       const t = rows[0];
       console.log(
@@ -109,6 +119,7 @@ try {
           slug: t.slug,
           webhook_url: `${base}/api/v1/webhooks/ringover/${t.slug}`,
           webhook_secret: t.webhook_secret,
+          ai_enabled: ai === 'on',
         }),
       );
       break;
@@ -211,6 +222,20 @@ try {
       if (summary.errors.length > 0) process.exitCode = 1;
       break;
     }
+    // --- data custody (issue 12): a person's export and erasure ---
+    case 'contact:export': {
+      const document = await exportContactAsOwner(client, await tenantId(need('tenant')), need('contact'));
+      if (!document) fail(`no contact "${values.contact}" in that tenant`);
+      console.log(JSON.stringify(document, null, 2));
+      break;
+    }
+    case 'contact:erase': {
+      const result = await eraseContact(client, await tenantId(need('tenant')), need('contact'), values.yes === true);
+      console.log(JSON.stringify(result));
+      if (!result.erased) console.error('Nothing was erased: run again with --yes to erase this person.');
+      break;
+    }
+    // --- end of data custody ---
     default:
       fail(positionals[0] ? `unknown command ${positionals[0]}` : 'a command is required');
   }

@@ -60,10 +60,11 @@ export async function seedDemo(ownerUrl: string, serviceUrl: string): Promise<De
     const { rows: existing } = await owner.query('select count(*)::int as n from app_public.tenants');
     if (existing[0].n > 0) return null;
     await owner.query('begin');
-    const { rows } = await owner.query('select * from app_private.create_tenant($1, $2, $3)', [
+    const { rows } = await owner.query('select * from app_private.create_tenant($1, $2, $3, $4)', [
       'Cabinet Martin & Associés',
       DEMO_TENANT_SLUG,
       'BE',
+      true, // AI on for the demo tenant (issue 12)
     ]);
     const tenant = {
       id: rows[0].id as string,

@@ -53,6 +53,8 @@ interface Context extends CallContext {
   event_id: string;
   tenant_id: string;
   call_id: string | null;
+  /** The firm's and the client's choice (000024): why the call may not be sent, and which steps are on. */
+  consent?: { refusal: string | null } & Record<Step, boolean>;
 }
 
 export function processAiTask(deps: ProcessAiDeps): Task {
@@ -107,6 +109,7 @@ class CallRun {
   private readonly tenantId: string;
   private readonly eventId: string;
   private metadata: Record<string, unknown> = {};
+  private consent: Context['consent'];
   private changed = false;
 
   constructor(
@@ -133,6 +136,7 @@ class CallRun {
     // Nothing to do: the call is gone, or has no recording (any more).
     if (!ctx || typeof ctx.metadata.recording_url !== 'string') return;
     this.metadata = ctx.metadata;
+    this.consent = ctx.consent;
     const { config } = this.deps;
 
     await this.step('transcript', async () => {
@@ -241,7 +245,9 @@ class CallRun {
     this.changed = true;
     await this.write({ [key]: 'processing' });
     try {
-      const outcome = await body();
+      // Consent is checked before the step's body, so a refused call never reaches a provider.
+      const refusal = this.refusal(step);
+      const outcome: Outcome = refusal ? { status: 'skipped', reason: refusal } : await body();
       if (outcome.status === 'skipped') {
         await this.write(
           { [key]: 'skipped' },
@@ -282,6 +288,15 @@ class CallRun {
     } finally {
       stopTimer?.();
     }
+  }
+
+  /** Why this step may not run for this call (the firm's settings, the contact, the case, a tag), or null. */
+  private refusal(step: Step): string | null {
+    // No consent key: a database older than 000024 (never in practice); refuse rather than send.
+    if (!this.consent) return 'AI consent is unknown';
+    if (this.consent.refusal) return this.consent.refusal;
+    if (!this.consent[step]) return `the ${step} step is turned off in the firm's settings`;
+    return null;
   }
 
   private async write(

@@ -39,6 +39,7 @@ import { loadWorkerSettings, type WorkerSettings } from './settings.ts';
 import { createWorkerMetrics, type WorkerMetrics } from './metrics.ts';
 import { processAiTask, TASK as PROCESS_AI } from './interaction_events__process_ai.ts';
 import { ringoverReconcileTasks, ringoverReconcileCron } from './tasks/ringover__reconcile.ts';
+import { custodyRetentionTasks, custodyRetentionCron } from './tasks/custody__retention.ts';
 
 export interface WorkerOptions {
   config: Config;
@@ -151,6 +152,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   const taskList: TaskList = opts.taskList ?? {
     [PROCESS_AI]: processAiTask({ config: opts.config, settings, pool, logger, metrics, tmpDir: opts.tmpDir }),
     ...ringoverReconcileTasks({ config: opts.config, pool, logger }),
+    ...custodyRetentionTasks({ pool, logger }),
   };
 
   const startRunner = () =>
@@ -161,7 +163,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
       schema: WORKER_SCHEMA,
       concurrency: settings.WORKER_CONCURRENCY,
       // The backfill's periodic reconciliation (none when the task list is replaced).
-      parsedCronItems: opts.taskList ? [] : ringoverReconcileCron(opts.config),
+      parsedCronItems: opts.taskList ? [] : [...ringoverReconcileCron(opts.config), ...custodyRetentionCron()],
       pollInterval: opts.pollInterval ?? 2000,
       noHandleSignals: true,
       taskList,

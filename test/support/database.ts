@@ -19,6 +19,8 @@ export interface TestDatabase {
     name?: string;
     slug?: string;
     region?: string;
+    /** AI processing (tenant_settings.ai_enabled): on unless a test says otherwise, as the AI tests expect. */
+    ai?: boolean;
   }): Promise<{ id: string; slug: string; webhookSecret: string }>;
   createUser(
     tenantId: string,
@@ -68,10 +70,11 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     async createTenant(opts = {}) {
       counter += 1;
       const slug = opts.slug ?? `firm-${counter}-${randomBytes(3).toString('hex')}`;
-      const { rows } = await owner.query('select * from app_private.create_tenant($1, $2, $3)', [
+      const { rows } = await owner.query('select * from app_private.create_tenant($1, $2, $3, $4)', [
         opts.name ?? `Cabinet ${counter}`,
         slug,
         opts.region ?? 'BE',
+        opts.ai ?? true,
       ]);
       return { id: rows[0].id, slug: rows[0].slug, webhookSecret: rows[0].webhook_secret };
     },

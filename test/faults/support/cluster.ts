@@ -49,10 +49,11 @@ export async function startOwnCluster(): Promise<OwnCluster> {
       cluster = await startEmbeddedPostgres({ dir, port, persistent: true });
     },
     async createTenant(slug) {
-      const { rows } = await owner.query('select * from app_private.create_tenant($1, $2, $3)', [
+      const { rows } = await owner.query('select * from app_private.create_tenant($1, $2, $3, $4)', [
         `Cabinet ${slug}`,
         slug,
         'BE',
+        true, // AI on, as the AI tests expect
       ]);
       return { id: rows[0].id, slug: rows[0].slug, webhookSecret: rows[0].webhook_secret };
     },
