@@ -20,6 +20,7 @@ import { StaffSessions } from './auth/sessions.ts';
 import { authRouter } from './auth/routes.ts';
 import { requireStaff } from './auth/staff.ts';
 import { callsRouter } from './calls/routes.ts';
+import { workRouter } from './work/routes.ts';
 import { RecordingProxy } from './calls/recording.ts';
 import { installEventStream, type LiveRelay } from './live/stream.ts';
 import { apiKeyReadiness } from './ringover-api/keys.ts';
@@ -103,6 +104,7 @@ export function createApp(ctx: AppContext): App {
       }),
     }),
   );
+  app.use(workRouter({ pool: ctx.pools.staff, tokens }));
   const live = installEventStream(app, {
     serviceUrl: ctx.pools.serviceUrl,
     pool: ctx.pools.service,
