@@ -1,5 +1,5 @@
 --! Previous: sha1:e2aaa9edcb19150b1710da8f9d5d68edadb7f22f
---! Hash: sha1:f67cdedd2bf03fe17b5d013b2ee23e8684d93d9d
+--! Hash: sha1:c8ce4cb62d99d74024a33ec351580b7b88840f88
 --! Message: time-entries
 
 -- Why this shape: the minutes of a client call are billable, and the call is already on the case
@@ -131,8 +131,9 @@ begin
   v_settings := app_hidden.work_settings();
   v_minutes := app_hidden.billable_minutes(new.duration_seconds, v_settings.time_unit_minutes,
                                            v_settings.time_rounding, v_settings.time_minimum_units);
-  insert into app_public.time_entries as t (tenant_id, interaction_event_id, case_id, user_id, entry_date, minutes, description)
-    values (new.tenant_id, new.id, new.case_id, new.created_by,
+  -- The tenant comes from its default (the transaction's tenant): staff may not name one.
+  insert into app_public.time_entries as t (interaction_event_id, case_id, user_id, entry_date, minutes, description)
+    values (new.id, new.case_id, new.created_by,
             (new.occurred_at at time zone v_settings.time_zone)::date, v_minutes, app_hidden.call_time_description(new))
     on conflict (interaction_event_id) do update
       set case_id = excluded.case_id,

@@ -1,5 +1,5 @@
---! Previous: sha1:f67cdedd2bf03fe17b5d013b2ee23e8684d93d9d
---! Hash: sha1:a1edcb8eea1ca794f4a4ba07c4ddb0ef3ae3a6ad
+--! Previous: sha1:c8ce4cb62d99d74024a33ec351580b7b88840f88
+--! Hash: sha1:9f50a9a921ac03daa5fa572b11f27aec89fbd44e
 --! Message: triage-and-retro-link
 
 -- Why this shape: a call from an unknown number is recorded without a contact, and one from a shared
