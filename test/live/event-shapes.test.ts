@@ -6,7 +6,7 @@ import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { startTestServer } from '../support/server.ts';
 import { ingest, inboundLifecycle } from '../support/ingest.ts';
 import { SseStream, json } from '../support/sse.ts';
-import type { LiveCall, LiveCallAi, LiveConnected, LiveEventType } from '../../server/live/events.ts';
+import type { LiveCall, LiveCallAi, LiveConnected, LiveEventType, LiveWorkUpdated } from '../../server/live/events.ts';
 
 // `satisfies Record<keyof T, true>`: the compiler fails when a list misses a key of the type or has one too many.
 const CALL = {
@@ -44,12 +44,15 @@ const CONNECTED = {
   reset: true,
   replay_window: true,
 } satisfies Record<keyof LiveConnected, true>;
+const WORK = { kind: true, id: true, status: true } satisfies Record<keyof LiveWorkUpdated, true>;
 const KEYS: Record<LiveEventType, string[]> = {
   connected: Object.keys(CONNECTED),
   call_ringing: Object.keys(CALL),
   call_event_created: Object.keys(CALL),
   call_event_updated: Object.keys(CALL),
   call_ai_completed: Object.keys(CALL_AI),
+  // The answered call on a case drafts a time entry (000051), announced as work.
+  work_updated: Object.keys(WORK),
 };
 
 let db: TestDatabase;
@@ -110,6 +113,10 @@ describe('live event payloads', () => {
       ).toEqual([]);
       if (event.event === 'connected') {
         expect(Object.keys(data).sort(), 'connected carries every key').toEqual(Object.keys(CONNECTED).sort());
+        continue;
+      }
+      if (event.event === 'work_updated') {
+        for (const key of ['kind', 'id']) expect(data, `work_updated.${key}`).toHaveProperty(key);
         continue;
       }
       for (const key of ['id', 'title', 'occurred_at']) expect(data, `${event.event}.${key}`).toHaveProperty(key);

@@ -210,3 +210,38 @@ describe('business-hours due dates', () => {
     expect(bad).toBe('22023');
   });
 });
+
+describe('callback stats', () => {
+  it('count open callbacks and give the median and p90 delay per staff member, in minutes', async () => {
+    const firm = await db.createTenant();
+    const anna = await db.createUser(firm.id, { email: 'anna@cabinet.be' });
+    // Three callbacks for Anna, answered 10, 20 and 100 minutes after the first missed call.
+    for (const [i, minutes] of [10, 20, 100].entries()) {
+      const number = `+3247000000${i}`;
+      await call(db.pools.service, firm.id, {
+        number,
+        outcome: 'missed',
+        at: '2026-11-23T09:00:00Z',
+        userEmail: anna.email,
+      });
+      await call(db.pools.service, firm.id, {
+        number,
+        outcome: 'missed',
+        at: '2026-11-23T09:05:00Z',
+        userEmail: anna.email,
+      });
+      const at = new Date(Date.parse('2026-11-23T09:00:00Z') + minutes * 60_000).toISOString();
+      await call(db.pools.service, firm.id, { number, direction: 'outbound', outcome: 'answered', at });
+    }
+    await call(db.pools.service, firm.id, { number: '+32470000009', outcome: 'missed', at: '2026-11-23T09:00:00Z' });
+    const stats = await asStaff(
+      db.pools.staff,
+      { tenantId: firm.id, userId: anna.id },
+      async (c) => (await c.query('select app_hidden.call_stats(null, null) as s')).rows[0].s,
+    );
+    expect(stats.callbacks).toMatchObject({
+      open: 1,
+      per_staff: [{ user_id: anna.id, closed: 3, median_delay_minutes: 20, p90_delay_minutes: 84 }],
+    });
+  });
+});

@@ -1,5 +1,5 @@
 --! Previous: sha1:740ab1aa68dde8fa29193b0064c38a6c5cdd7d68
---! Hash: sha1:e2aaa9edcb19150b1710da8f9d5d68edadb7f22f
+--! Hash: sha1:ce6d9d7d393c82ccedf0b74d18525422b2febfa1
 --! Message: work-settings-and-callbacks
 
 -- Why this shape: a missed call is work for a person. One open callback task per external number
@@ -142,6 +142,7 @@ alter table app_public.tasks
   add column callback_number text check (callback_number ~ '^\+[1-9][0-9]{5,15}$'),
   add column missed_count integer not null default 0 check (missed_count >= 0),
   add column closed_by_event_id uuid,
+  add column callback_since timestamptz,
   add foreign key (tenant_id, assignee_id) references app_public.users (tenant_id, id) on delete set null (assignee_id),
   add foreign key (tenant_id, closed_by_event_id) references app_public.interaction_events (tenant_id, id) on delete set null (closed_by_event_id),
   add constraint tasks_callback_number check ((source = 'callback') = (callback_number is not null));
@@ -150,6 +151,7 @@ comment on column app_public.tasks.assignee_id is 'The staff member who should d
 comment on column app_public.tasks.due_at is 'When exactly it is due (callbacks: by the firm''s business-hours rule).';
 comment on column app_public.tasks.callback_number is 'For a callback, the external number (E.164) to call back.';
 comment on column app_public.tasks.missed_count is 'For a callback, how many missed calls or voicemails from that number it covers.';
+comment on column app_public.tasks.callback_since is 'For a callback, when the first missed call it covers happened (the start of the callback delay).';
 comment on column app_public.tasks.closed_by_event_id is 'For a callback closed by the database, the answered call that closed it.';
 comment on column app_public.tasks.interaction_event_id is 'The call the task comes from (for a callback, the latest missed call it covers).';
 
@@ -164,9 +166,9 @@ create index tasks_closed_by_idx on app_public.tasks (tenant_id, closed_by_event
 grant insert (assignee_id, due_at) on app_public.tasks to ringside_staff;
 grant update (assignee_id, due_at) on app_public.tasks to ringside_staff;
 -- The callback trigger runs as whoever wrote the call: ingestion (service) or a staff correction.
-grant update (case_id, interaction_event_id, title, missed_count, status, closed_by_event_id, due_at, assignee_id)
+grant update (case_id, interaction_event_id, title, missed_count, callback_since, status, closed_by_event_id, due_at, assignee_id)
   on app_public.tasks to ringside_service;
-grant update (interaction_event_id, missed_count, closed_by_event_id) on app_public.tasks to ringside_staff;
+grant update (interaction_event_id, missed_count, callback_since, closed_by_event_id) on app_public.tasks to ringside_staff;
 
 -- Live: one typed event for the work lists (tasks, triage, time), so every screen refreshes what changed.
 alter table app_private.live_events drop constraint live_events_type_check;
@@ -246,14 +248,15 @@ begin
 
   insert into app_public.tasks as t
     (tenant_id, case_id, interaction_event_id, source, title, priority, status, assignee_id, due_at, due_date,
-     callback_number, missed_count, created_by)
+     callback_number, missed_count, callback_since, created_by)
     values (new.tenant_id, new.case_id, new.id, 'callback',
             left(case when v_language = 'en' then 'Call back ' else 'Rappeler ' end || v_who, 300),
             'high', 'open', new.created_by, app_hidden.callback_due_at(new.occurred_at),
             (app_hidden.callback_due_at(new.occurred_at) at time zone (app_hidden.work_settings()).time_zone)::date,
-            v_number, 1, null)
+            v_number, 1, new.occurred_at, null)
     on conflict (tenant_id, callback_number) where source = 'callback' and status = 'open'
     do update set missed_count = t.missed_count + 1,
+                  callback_since = least(t.callback_since, excluded.callback_since),
                   interaction_event_id = case when new.occurred_at >= (select m.occurred_at from app_public.interaction_events m
                                                                          where m.tenant_id = t.tenant_id and m.id = t.interaction_event_id)
                                               then excluded.interaction_event_id else t.interaction_event_id end,

@@ -1,5 +1,5 @@
---! Previous: sha1:e2aaa9edcb19150b1710da8f9d5d68edadb7f22f
---! Hash: sha1:c8ce4cb62d99d74024a33ec351580b7b88840f88
+--! Previous: sha1:ce6d9d7d393c82ccedf0b74d18525422b2febfa1
+--! Hash: sha1:e0553df0921dc3bdd966a8256b955c01471f3570
 --! Message: time-entries
 
 -- Why this shape: the minutes of a client call are billable, and the call is already on the case

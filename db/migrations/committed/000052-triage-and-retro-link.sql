@@ -1,5 +1,5 @@
---! Previous: sha1:c8ce4cb62d99d74024a33ec351580b7b88840f88
---! Hash: sha1:9f50a9a921ac03daa5fa572b11f27aec89fbd44e
+--! Previous: sha1:e0553df0921dc3bdd966a8256b955c01471f3570
+--! Hash: sha1:6eced69d166b4797583c100e672a0586354a4a6b
 --! Message: triage-and-retro-link
 
 -- Why this shape: a call from an unknown number is recorded without a contact, and one from a shared
