@@ -1,5 +1,5 @@
 --! Previous: sha1:740ab1aa68dde8fa29193b0064c38a6c5cdd7d68
---! Hash: sha1:ce6d9d7d393c82ccedf0b74d18525422b2febfa1
+--! Hash: sha1:383df5549b632122ef1501b3aa6e844d9217998e
 --! Message: work-settings-and-callbacks
 
 -- Why this shape: a missed call is work for a person. One open callback task per external number
@@ -63,7 +63,7 @@ comment on function app_hidden.tg_tenant_work_settings__check_zone() is 'Trigger
 create trigger _200_check_zone before insert or update of time_zone on app_public.tenant_work_settings
   for each row execute function app_hidden.tg_tenant_work_settings__check_zone();
 
-comment on table app_public.tenant_work_settings is 'The firm''s working rules: time zone, business hours, callback delay, billable time rounding. One row per tenant; no row means the defaults.';
+comment on table app_public.tenant_work_settings is E'@name work_settings\nThe firm''s working rules: time zone, business hours, callback delay, billable time rounding. One row per tenant; no row means the defaults.';
 comment on column app_public.tenant_work_settings.tenant_id is 'The firm.';
 comment on column app_public.tenant_work_settings.time_zone is 'IANA time zone of the firm (Europe/Brussels, Europe/Paris).';
 comment on column app_public.tenant_work_settings.business_days is 'ISO days of the week the firm works (1 = Monday … 7 = Sunday).';

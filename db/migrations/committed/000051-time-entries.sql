@@ -1,5 +1,5 @@
---! Previous: sha1:ce6d9d7d393c82ccedf0b74d18525422b2febfa1
---! Hash: sha1:e0553df0921dc3bdd966a8256b955c01471f3570
+--! Previous: sha1:383df5549b632122ef1501b3aa6e844d9217998e
+--! Hash: sha1:a5aa5a78fa1b600ce0ab68e9ad8866c4e6e41891
 --! Message: time-entries
 
 -- Why this shape: the minutes of a client call are billable, and the call is already on the case

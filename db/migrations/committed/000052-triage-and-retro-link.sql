@@ -1,5 +1,5 @@
---! Previous: sha1:e0553df0921dc3bdd966a8256b955c01471f3570
---! Hash: sha1:6eced69d166b4797583c100e672a0586354a4a6b
+--! Previous: sha1:a5aa5a78fa1b600ce0ab68e9ad8866c4e6e41891
+--! Hash: sha1:edb492c599a6d36a546024f159cccea56bdc73ce
 --! Message: triage-and-retro-link
 
 -- Why this shape: a call from an unknown number is recorded without a contact, and one from a shared
@@ -36,7 +36,7 @@ grant insert (phone_e164, contact_id, case_id) on app_public.call_link_batches t
 grant update (linked_count, undone_at) on app_public.call_link_batches to ringside_staff;
 create index call_link_batches_phone_idx on app_public.call_link_batches (tenant_id, phone_e164, created_at desc);
 
-comment on table app_public.call_link_batches is 'One retro-link of a number''s past calls to a contact (app_public.link_number_calls), kept so it can be undone.';
+comment on table app_public.call_link_batches is E'@behavior -insert -update -delete -resource:insert -resource:update -resource:delete\nOne retro-link of a number''s past calls to a contact (app_public.link_number_calls), kept so it can be undone.';
 comment on column app_public.call_link_batches.phone_e164 is 'The number whose calls were linked.';
 comment on column app_public.call_link_batches.contact_id is 'The contact the calls were linked to.';
 comment on column app_public.call_link_batches.case_id is 'The case staff chose for every call, or null for each call''s active case at its time.';
@@ -64,7 +64,7 @@ grant select on app_public.call_link_items to ringside_staff;
 grant insert (batch_id, interaction_event_id, old_contact_id, old_case_id, new_contact_id, new_case_id) on app_public.call_link_items to ringside_staff;
 create index call_link_items_event_idx on app_public.call_link_items (tenant_id, interaction_event_id);
 
-comment on table app_public.call_link_items is 'What one retro-link changed on one call: its contact and case before and after.';
+comment on table app_public.call_link_items is E'@behavior -insert -update -delete -resource:insert -resource:update -resource:delete\nWhat one retro-link changed on one call: its contact and case before and after.';
 comment on column app_public.call_link_items.batch_id is 'The retro-link.';
 comment on column app_public.call_link_items.interaction_event_id is 'The call.';
 comment on column app_public.call_link_items.old_contact_id is 'The call''s contact before.';
@@ -127,7 +127,7 @@ create function app_public.triage_numbers() returns setof app_public.triage_numb
       ) n
      order by n.last_call_at desc, n.phone_e164
   $$;
-comment on function app_public.triage_numbers() is E'@sortable false\nThe triage inbox ("À rattacher"): numbers whose calls have no contact or an ambiguous one, newest first.';
+comment on function app_public.triage_numbers() is E'The triage inbox ("À rattacher"): numbers whose calls have no contact or an ambiguous one, newest first.';
 grant execute on function app_public.triage_numbers() to ringside_staff;
 
 create function app_public.triage_count() returns integer

@@ -1,5 +1,5 @@
---! Previous: sha1:6eced69d166b4797583c100e672a0586354a4a6b
---! Hash: sha1:15a78b5d45de35ac39f0f5c6680ff692e1222369
+--! Previous: sha1:edb492c599a6d36a546024f159cccea56bdc73ce
+--! Hash: sha1:723f51f849a878f36addc33dfa4ee05a40a14d57
 --! Message: callback-stats
 
 -- Why this shape: how fast a firm calls back is the figure that says whether missed calls are
