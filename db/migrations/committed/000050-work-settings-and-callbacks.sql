@@ -1,5 +1,5 @@
 --! Previous: sha1:740ab1aa68dde8fa29193b0064c38a6c5cdd7d68
---! Hash: sha1:383df5549b632122ef1501b3aa6e844d9217998e
+--! Hash: sha1:018a13f9f3a23837f38ebb583822170a5048ffac
 --! Message: work-settings-and-callbacks
 
 -- Why this shape: a missed call is work for a person. One open callback task per external number
@@ -168,7 +168,6 @@ grant update (assignee_id, due_at) on app_public.tasks to ringside_staff;
 -- The callback trigger runs as whoever wrote the call: ingestion (service) or a staff correction.
 grant update (case_id, interaction_event_id, title, missed_count, callback_since, status, closed_by_event_id, due_at, assignee_id)
   on app_public.tasks to ringside_service;
-grant update (interaction_event_id, missed_count, callback_since, closed_by_event_id) on app_public.tasks to ringside_staff;
 
 -- Live: one typed event for the work lists (tasks, triage, time), so every screen refreshes what changed.
 alter table app_private.live_events drop constraint live_events_type_check;

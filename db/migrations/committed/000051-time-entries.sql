@@ -1,5 +1,5 @@
---! Previous: sha1:383df5549b632122ef1501b3aa6e844d9217998e
---! Hash: sha1:a5aa5a78fa1b600ce0ab68e9ad8866c4e6e41891
+--! Previous: sha1:018a13f9f3a23837f38ebb583822170a5048ffac
+--! Hash: sha1:42aeaff39fe7299cc938b8e716cc214c1e8c338c
 --! Message: time-entries
 
 -- Why this shape: the minutes of a client call are billable, and the call is already on the case

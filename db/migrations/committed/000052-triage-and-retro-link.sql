@@ -1,5 +1,5 @@
---! Previous: sha1:a5aa5a78fa1b600ce0ab68e9ad8866c4e6e41891
---! Hash: sha1:edb492c599a6d36a546024f159cccea56bdc73ce
+--! Previous: sha1:42aeaff39fe7299cc938b8e716cc214c1e8c338c
+--! Hash: sha1:d3f40edd20cf022cf377dfee240f467b10551441
 --! Message: triage-and-retro-link
 
 -- Why this shape: a call from an unknown number is recorded without a contact, and one from a shared

@@ -1,5 +1,5 @@
---! Previous: sha1:edb492c599a6d36a546024f159cccea56bdc73ce
---! Hash: sha1:723f51f849a878f36addc33dfa4ee05a40a14d57
+--! Previous: sha1:d3f40edd20cf022cf377dfee240f467b10551441
+--! Hash: sha1:f9c80efb373bc3cbf532ec3bea4f4fd1fbcc8a78
 --! Message: callback-stats
 
 -- Why this shape: how fast a firm calls back is the figure that says whether missed calls are
