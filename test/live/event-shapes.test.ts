@@ -51,7 +51,6 @@ const KEYS: Record<LiveEventType, string[]> = {
   call_event_created: Object.keys(CALL),
   call_event_updated: Object.keys(CALL),
   call_ai_completed: Object.keys(CALL_AI),
-  // The answered call on a case drafts a time entry (000051), announced as work.
   work_updated: Object.keys(WORK),
 };
 
@@ -89,6 +88,12 @@ describe('live event payloads', () => {
     for (const event of ['ringing', 'answered', 'hangup', 'record_available']) {
       eventId = (await ingest(db.pools.service, tenant.id, '7534779999276888538', event, lifecycle[event]!)).event_id;
     }
+    // A later missed call from the same number opens a callback, announced as work_updated.
+    await ingest(db.pools.service, tenant.id, '7534779999276888539', 'missed', {
+      ...lifecycle.ringing,
+      started_at: '2026-11-23T16:10:00Z',
+      ended_at: '2026-11-23T16:10:20Z',
+    });
     const client = await db.pools.service.connect();
     try {
       await client.query('begin');

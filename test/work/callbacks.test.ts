@@ -5,6 +5,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type pg from 'pg';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { asStaff, asServiceFor } from '../../server/db/transactions.ts';
+import { ingest } from '../support/ingest.ts';
 import { call } from './support.ts';
 
 let db: TestDatabase;
@@ -111,7 +112,23 @@ describe('callbacks', () => {
     expect(await callbacks(number)).toMatchObject([{ status: 'done', closed_by_event_id: answered }]);
   });
 
-  it('anonymous or internal-looking numbers get no callback; outbound missed calls get none', async () => {
+  it('a call still ringing, then answered, gets no callback', async () => {
+    const number = '+32470121212';
+    const base = { direction: 'inbound', caller_number: number, caller_e164: number, callee_number: '+3222345678' };
+    await ingest(db.pools.service, tenant.id, 'ring-only-1', 'ringing', {
+      ...base,
+      started_at: '2026-11-26T10:00:00Z',
+    });
+    expect(await callbacks(number)).toEqual([]);
+    await ingest(db.pools.service, tenant.id, 'ring-only-1', 'answered', {
+      ...base,
+      started_at: '2026-11-26T10:00:00Z',
+      answered_at: '2026-11-26T10:00:05Z',
+    });
+    expect(await callbacks(number)).toEqual([]);
+  });
+
+  it('outbound missed calls get none', async () => {
     const number = '+32470555555';
     await call(db.pools.service, tenant.id, {
       number,

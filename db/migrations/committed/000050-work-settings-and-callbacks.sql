@@ -1,5 +1,5 @@
 --! Previous: sha1:740ab1aa68dde8fa29193b0064c38a6c5cdd7d68
---! Hash: sha1:018a13f9f3a23837f38ebb583822170a5048ffac
+--! Hash: sha1:65d90b1af7f324d8cd0106af474997ed20d39a80
 --! Message: work-settings-and-callbacks
 
 -- Why this shape: a missed call is work for a person. One open callback task per external number
@@ -168,6 +168,9 @@ grant update (assignee_id, due_at) on app_public.tasks to ringside_staff;
 -- The callback trigger runs as whoever wrote the call: ingestion (service) or a staff correction.
 grant update (case_id, interaction_event_id, title, missed_count, callback_since, status, closed_by_event_id, due_at, assignee_id)
   on app_public.tasks to ringside_service;
+-- ... and only on callbacks: the AI's and staff's tasks stay out of the service role's reach.
+create policy service_updates_callbacks on app_public.tasks as restrictive for update to ringside_service
+  using (source = 'callback');
 
 -- Live: one typed event for the work lists (tasks, triage, time), so every screen refreshes what changed.
 alter table app_private.live_events drop constraint live_events_type_check;
@@ -206,8 +209,9 @@ create function app_hidden.tg_interaction_events__callbacks() returns trigger
   as $$
 declare
   v_number text := new.metadata ->> 'external_number';
-  v_missed boolean := new.call_type in ('missed', 'voicemail') and new.direction = 'inbound';
-  v_was_missed boolean := tg_op = 'UPDATE' and old.call_type in ('missed', 'voicemail') and old.direction = 'inbound';
+  -- coalesce: a call still ringing has no type, and null must not read as "not missed before".
+  v_missed boolean := coalesce(new.call_type in ('missed', 'voicemail') and new.direction = 'inbound', false);
+  v_was_missed boolean := tg_op = 'UPDATE' and coalesce(old.call_type in ('missed', 'voicemail') and old.direction = 'inbound', false);
   v_task app_public.tasks;
   v_who text;
   v_language text;

@@ -1,5 +1,5 @@
---! Previous: sha1:018a13f9f3a23837f38ebb583822170a5048ffac
---! Hash: sha1:42aeaff39fe7299cc938b8e716cc214c1e8c338c
+--! Previous: sha1:65d90b1af7f324d8cd0106af474997ed20d39a80
+--! Hash: sha1:33bc2b2337ba76e6cb9530dd96343b3e8159da5c
 --! Message: time-entries
 
 -- Why this shape: the minutes of a client call are billable, and the call is already on the case
@@ -100,9 +100,12 @@ begin
   return null;
 end
 $$;
-comment on function app_hidden.tg_time_entries__announce() is 'Trigger: every change to a time entry is announced live (work_updated, kind time_entry).';
+comment on function app_hidden.tg_time_entries__announce() is 'Trigger: a change staff make to a time entry is announced live (work_updated, kind time_entry).';
+-- Staff changes only: a draft written by ingestion rides on its call's own event (call_event_*),
+-- which the time page listens to, so the call's announcements stay one per change.
 create trigger _900_announce after insert or update or delete on app_public.time_entries
-  for each row execute function app_hidden.tg_time_entries__announce();
+  for each row when (current_user = 'ringside_staff')
+  execute function app_hidden.tg_time_entries__announce();
 
 create function app_hidden.call_time_description(p_event app_public.interaction_events) returns text
   language sql immutable

@@ -1,5 +1,5 @@
---! Previous: sha1:42aeaff39fe7299cc938b8e716cc214c1e8c338c
---! Hash: sha1:d3f40edd20cf022cf377dfee240f467b10551441
+--! Previous: sha1:33bc2b2337ba76e6cb9530dd96343b3e8159da5c
+--! Hash: sha1:c88d17d77469989f981d462a2de45c57cb29fb82
 --! Message: triage-and-retro-link
 
 -- Why this shape: a call from an unknown number is recorded without a contact, and one from a shared

@@ -1,5 +1,5 @@
---! Previous: sha1:d3f40edd20cf022cf377dfee240f467b10551441
---! Hash: sha1:f9c80efb373bc3cbf532ec3bea4f4fd1fbcc8a78
+--! Previous: sha1:c88d17d77469989f981d462a2de45c57cb29fb82
+--! Hash: sha1:105274fa9c9a907e3ed0bb0c5fccebbc244698a6
 --! Message: callback-stats
 
 -- Why this shape: how fast a firm calls back is the figure that says whether missed calls are

@@ -1,5 +1,5 @@
---! Previous: sha1:f9c80efb373bc3cbf532ec3bea4f4fd1fbcc8a78
---! Hash: sha1:f5e1fc8e87d7df3bf2600ba5ffaffa3b25fe384e
+--! Previous: sha1:105274fa9c9a907e3ed0bb0c5fccebbc244698a6
+--! Hash: sha1:12e8d88dd88cec648eb9f4acd8efe5c3f65cb999
 --! Message: work-lists
 
 -- Why this shape: the tasks and time pages ask questions a plain table listing cannot (mine or all,
