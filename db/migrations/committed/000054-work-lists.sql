@@ -1,5 +1,5 @@
 --! Previous: sha1:105274fa9c9a907e3ed0bb0c5fccebbc244698a6
---! Hash: sha1:12e8d88dd88cec648eb9f4acd8efe5c3f65cb999
+--! Hash: sha1:7662c615e738824f3be5053c3efcb0788305bc6e
 --! Message: work-lists
 
 -- Why this shape: the tasks and time pages ask questions a plain table listing cannot (mine or all,
@@ -34,3 +34,11 @@ create function app_public.work_time_entries(date_from date default null, date_t
   $$;
 comment on function app_public.work_time_entries(date, date, boolean, uuid) is 'The time page: entries of a period (inclusive), mine or everyone''s, of one case or all, newest first.';
 grant execute on function app_public.work_time_entries(date, date, boolean, uuid) to ringside_staff;
+
+-- Callbacks, triage and retro-linking look calls up by their external number, and the inbox by the
+-- calls without a contact: without these, each would read the tenant's whole timeline.
+create index interaction_events_external_number_idx on app_public.interaction_events
+  (tenant_id, (metadata ->> 'external_number'), occurred_at desc)
+  where event_type = 'CALL';
+create index interaction_events_uncontacted_idx on app_public.interaction_events (tenant_id, occurred_at desc)
+  where event_type = 'CALL' and contact_id is null;
