@@ -184,3 +184,28 @@ describe('triage', () => {
     expect(await snapshot()).toEqual(before);
   });
 });
+
+describe('attaching a number to a chosen case', () => {
+  it('puts every waiting call of the number on that case, and the contact joins the case', async () => {
+    const number = '+32470999111';
+    const ids = [
+      await call(db.pools.service, tenant.id, { number, outcome: 'answered', at: '2026-08-01T10:00:00Z' }),
+      await call(db.pools.service, tenant.id, { number, outcome: 'missed', at: '2026-08-02T10:00:00Z' }),
+    ];
+    const contact = await db.createContact(tenant.id, { first_name: 'Luc', phone_e164: number });
+    const chosen = await db.createCase(tenant.id, { reference: 'C-9' });
+    await staff((c) => c.query('select app_public.link_number_calls($1, $2, $3)', [number, contact, chosen]));
+    const rows = await staff(
+      async (c) =>
+        (await c.query('select contact_id, case_id from app_public.interaction_events where id = any($1)', [ids])).rows,
+    );
+    expect(rows).toEqual([
+      { contact_id: contact, case_id: chosen },
+      { contact_id: contact, case_id: chosen },
+    ]);
+    const parties = await staff(
+      async (c) => (await c.query('select contact_id from app_public.case_contacts where case_id = $1', [chosen])).rows,
+    );
+    expect(parties).toEqual([{ contact_id: contact }]);
+  });
+});

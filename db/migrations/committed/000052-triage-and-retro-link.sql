@@ -1,5 +1,5 @@
 --! Previous: sha1:33bc2b2337ba76e6cb9530dd96343b3e8159da5c
---! Hash: sha1:c88d17d77469989f981d462a2de45c57cb29fb82
+--! Hash: sha1:8f83dfd755c2d5eb42a71f17f09955862b5d8125
 --! Message: triage-and-retro-link
 
 -- Why this shape: a call from an unknown number is recorded without a contact, and one from a shared
@@ -169,10 +169,14 @@ begin
   if not exists (select from app_public.contacts c where c.tenant_id = v_tenant and c.id = link_number_calls.contact_id) then
     raise exception 'no such contact' using errcode = '22023';
   end if;
-  if link_number_calls.case_id is not null and not exists (
-       select from app_public.case_contacts cc
-        where cc.tenant_id = v_tenant and cc.case_id = link_number_calls.case_id and cc.contact_id = link_number_calls.contact_id) then
-    raise exception 'the case is not one of the contact''s' using errcode = '22023';
+  if link_number_calls.case_id is not null then
+    if not exists (select from app_public.cases k where k.tenant_id = v_tenant and k.id = link_number_calls.case_id) then
+      raise exception 'no such case' using errcode = '22023';
+    end if;
+    -- Attaching the calls to a case makes the contact one of its parties (if not already).
+    insert into app_public.case_contacts (case_id, contact_id)
+      values (link_number_calls.case_id, link_number_calls.contact_id)
+      on conflict do nothing;
   end if;
 
   insert into app_public.call_link_batches as b (phone_e164, contact_id, case_id)
@@ -207,7 +211,7 @@ begin
 end
 $$;
 comment on function app_public.link_number_calls(text, uuid, uuid) is
-  'Links every call of a number waiting in triage to a contact, each on the case that contact had active at the call''s time (or on the given case), in one step that app_public.undo_call_link reverses.';
+  'Links every call of a number waiting in triage to a contact, each on the case that contact had active at the call''s time (or on the given case, which the contact then joins), in one step that app_public.undo_call_link reverses (the calls'' contact and case).';
 grant execute on function app_public.link_number_calls(text, uuid, uuid) to ringside_staff;
 
 create function app_public.undo_call_link(batch_id uuid)

@@ -1,5 +1,5 @@
---! Previous: sha1:c88d17d77469989f981d462a2de45c57cb29fb82
---! Hash: sha1:105274fa9c9a907e3ed0bb0c5fccebbc244698a6
+--! Previous: sha1:8f83dfd755c2d5eb42a71f17f09955862b5d8125
+--! Hash: sha1:fc8bcbb6573685f2bde215ab20c88822982f5d1f
 --! Message: callback-stats
 
 -- Why this shape: how fast a firm calls back is the figure that says whether missed calls are

@@ -1,5 +1,5 @@
---! Previous: sha1:105274fa9c9a907e3ed0bb0c5fccebbc244698a6
---! Hash: sha1:7662c615e738824f3be5053c3efcb0788305bc6e
+--! Previous: sha1:fc8bcbb6573685f2bde215ab20c88822982f5d1f
+--! Hash: sha1:bbf6af6f654456e9b05dfb19d910216d45677f6f
 --! Message: work-lists
 
 -- Why this shape: the tasks and time pages ask questions a plain table listing cannot (mine or all,
