@@ -1,5 +1,5 @@
 --! Previous: sha1:740ab1aa68dde8fa29193b0064c38a6c5cdd7d68
---! Hash: sha1:65d90b1af7f324d8cd0106af474997ed20d39a80
+--! Hash: sha1:7c5b2354f6eb30bdd642a111f448366da2fbc4f3
 --! Message: work-settings-and-callbacks
 
 -- Why this shape: a missed call is work for a person. One open callback task per external number
@@ -91,7 +91,8 @@ grant execute on function app_hidden.work_settings() to ringside_staff, ringside
 create function app_hidden.add_business_minutes(
   p_from timestamptz, p_minutes integer, p_time_zone text, p_days integer[], p_start time, p_end time
 ) returns timestamptz
-  language plpgsql immutable
+  -- Stable, not immutable: a time zone's rules change with PostgreSQL's tzdata.
+  language plpgsql stable
   set search_path = pg_catalog, pg_temp
   as $$
 declare

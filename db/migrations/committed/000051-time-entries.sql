@@ -1,5 +1,5 @@
---! Previous: sha1:65d90b1af7f324d8cd0106af474997ed20d39a80
---! Hash: sha1:33bc2b2337ba76e6cb9530dd96343b3e8159da5c
+--! Previous: sha1:7c5b2354f6eb30bdd642a111f448366da2fbc4f3
+--! Hash: sha1:1fb513303d7d3f06dfa11a2033fff3f32a6b1093
 --! Message: time-entries
 
 -- Why this shape: the minutes of a client call are billable, and the call is already on the case

@@ -1,5 +1,5 @@
---! Previous: sha1:33bc2b2337ba76e6cb9530dd96343b3e8159da5c
---! Hash: sha1:8f83dfd755c2d5eb42a71f17f09955862b5d8125
+--! Previous: sha1:1fb513303d7d3f06dfa11a2033fff3f32a6b1093
+--! Hash: sha1:e49812c9bfd392dcf1fcd6dc2d3439bd57b85d81
 --! Message: triage-and-retro-link
 
 -- Why this shape: a call from an unknown number is recorded without a contact, and one from a shared

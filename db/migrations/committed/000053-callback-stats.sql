@@ -1,5 +1,5 @@
---! Previous: sha1:8f83dfd755c2d5eb42a71f17f09955862b5d8125
---! Hash: sha1:fc8bcbb6573685f2bde215ab20c88822982f5d1f
+--! Previous: sha1:e49812c9bfd392dcf1fcd6dc2d3439bd57b85d81
+--! Hash: sha1:cf9fd70a15d39040d22b607a7ccb90a41d71bb51
 --! Message: callback-stats
 
 -- Why this shape: how fast a firm calls back is the figure that says whether missed calls are

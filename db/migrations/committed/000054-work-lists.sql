@@ -1,5 +1,5 @@
---! Previous: sha1:fc8bcbb6573685f2bde215ab20c88822982f5d1f
---! Hash: sha1:bbf6af6f654456e9b05dfb19d910216d45677f6f
+--! Previous: sha1:cf9fd70a15d39040d22b607a7ccb90a41d71bb51
+--! Hash: sha1:6524ee341a46cad94d5ed27ffdc299c16cc697e9
 --! Message: work-lists
 
 -- Why this shape: the tasks and time pages ask questions a plain table listing cannot (mine or all,
