@@ -15,7 +15,7 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
-          include: ['test/{db,http,worker,live,auth,ringover-api,security,faults,custody}/**/*.test.ts'],
+          include: ['test/{db,http,worker,live,auth,ringover-api,security,faults,custody,work}/**/*.test.ts'],
           globalSetup: ['test/support/global-setup.ts'],
           testTimeout: 30_000,
           hookTimeout: 120_000,

@@ -19,6 +19,7 @@ import { StaffSessions } from './auth/sessions.ts';
 import { installAuth } from './auth/install.ts';
 import { installCallHistory } from './calls/install.ts';
 import { installCustody } from './custody/install.ts';
+import { installWork } from './work/install.ts';
 import { installEventStream, type LiveRelay } from './live/stream.ts';
 import { installPostGraphile, type GraphqlApi } from './graphql/install.ts';
 import { installWebhooks } from './webhooks/install.ts';
@@ -105,6 +106,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   installAuth(app, ctx);
   installCallHistory(app, ctx);
   installCustody(app, ctx);
+  installWork(app, ctx);
   const live = installEventStream(app, {
     serviceUrl: ctx.pools.serviceUrl,
     pool: ctx.pools.service,

@@ -9,6 +9,7 @@ import { asStaff } from '../db/transactions.ts';
 import { tenantRegion } from '../tenants/region.ts';
 import { phoneSearchKey } from '../phone/normalize.ts';
 import type { RecordingProxy } from './recording.ts';
+import { unlinkedCalls } from '../work/triage.ts';
 
 const date = z.iso
   .datetime({ offset: true })
@@ -26,6 +27,8 @@ const listQuery = z.object({
   q: z.string().trim().min(1).max(200).optional(),
   /** A Ringover tag name: only the calls carrying it. */
   tag: z.string().trim().min(1).max(100).optional(),
+  /** 1: only the calls waiting in the triage inbox (no contact, or an ambiguous one): server/work/triage.ts. */
+  unlinked: z.enum(['0', '1']).optional(),
 });
 const statsQuery = z.object({ date_from: date.optional(), date_to: date.optional() });
 const idParam = z.uuid();
@@ -51,6 +54,7 @@ export function callsRouter(deps: { pool: pg.Pool; recordings: RecordingProxy })
     const q = parseOr422(listQuery, req.query);
     const staff = req.staff!;
     const result = await asStaff(deps.pool, staff, async (client) => {
+      if (q.unlinked === '1') return unlinkedCalls(client, q.page, q.per_page);
       const region = await tenantRegion(client, staff.tenantId);
       const phone = q.q ? phoneSearchKey(q.q, region) : null;
       const page = (limit: number, offset: number) =>

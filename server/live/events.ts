@@ -40,6 +40,16 @@ export interface LiveCallAi extends LiveCall {
   tasks_count?: number;
 }
 
+/** A change to the work lists (app_hidden.announce_work, 000029): screens refresh what it names. */
+export interface LiveWorkUpdated {
+  /** callback (a missed-call task), task, triage (a number's calls linked or unlinked), time_entry. */
+  kind: 'callback' | 'task' | 'triage' | 'time_entry';
+  /** The task, the retro-link (call_link_batches) or the time entry. */
+  id: string;
+  /** open/done (tasks), linked/undone (triage), draft/confirmed/discarded/deleted (time). */
+  status?: string;
+}
+
 /** The first event of every stream: where it starts and what it replayed (server/live/hub.ts). */
 export interface LiveConnected {
   tenant_id: string;
@@ -61,6 +71,7 @@ export interface LiveEventData {
   call_event_created: LiveCall;
   call_event_updated: LiveCall;
   call_ai_completed: LiveCallAi;
+  work_updated: LiveWorkUpdated;
 }
 
 export type LiveEventType = keyof LiveEventData;

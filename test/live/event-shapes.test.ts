@@ -6,7 +6,7 @@ import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { startTestServer } from '../support/server.ts';
 import { ingest, inboundLifecycle } from '../support/ingest.ts';
 import { SseStream, json } from '../support/sse.ts';
-import type { LiveCall, LiveCallAi, LiveConnected, LiveEventType } from '../../server/live/events.ts';
+import type { LiveCall, LiveCallAi, LiveConnected, LiveEventType, LiveWorkUpdated } from '../../server/live/events.ts';
 
 // `satisfies Record<keyof T, true>`: the compiler fails when a list misses a key of the type or has one too many.
 const CALL = {
@@ -44,12 +44,14 @@ const CONNECTED = {
   reset: true,
   replay_window: true,
 } satisfies Record<keyof LiveConnected, true>;
+const WORK = { kind: true, id: true, status: true } satisfies Record<keyof LiveWorkUpdated, true>;
 const KEYS: Record<LiveEventType, string[]> = {
   connected: Object.keys(CONNECTED),
   call_ringing: Object.keys(CALL),
   call_event_created: Object.keys(CALL),
   call_event_updated: Object.keys(CALL),
   call_ai_completed: Object.keys(CALL_AI),
+  work_updated: Object.keys(WORK),
 };
 
 let db: TestDatabase;
@@ -86,6 +88,12 @@ describe('live event payloads', () => {
     for (const event of ['ringing', 'answered', 'hangup', 'record_available']) {
       eventId = (await ingest(db.pools.service, tenant.id, '7534779999276888538', event, lifecycle[event]!)).event_id;
     }
+    // A later missed call from the same number opens a callback, announced as work_updated.
+    await ingest(db.pools.service, tenant.id, '7534779999276888539', 'missed', {
+      ...lifecycle.ringing,
+      started_at: '2026-11-23T16:10:00Z',
+      ended_at: '2026-11-23T16:10:20Z',
+    });
     const client = await db.pools.service.connect();
     try {
       await client.query('begin');
@@ -110,6 +118,10 @@ describe('live event payloads', () => {
       ).toEqual([]);
       if (event.event === 'connected') {
         expect(Object.keys(data).sort(), 'connected carries every key').toEqual(Object.keys(CONNECTED).sort());
+        continue;
+      }
+      if (event.event === 'work_updated') {
+        for (const key of ['kind', 'id']) expect(data, `work_updated.${key}`).toHaveProperty(key);
         continue;
       }
       for (const key of ['id', 'title', 'occurred_at']) expect(data, `${event.event}.${key}`).toHaveProperty(key);

@@ -122,10 +122,18 @@ describe('tasks', () => {
     ).toEqual({ source: 'manual', created_by: userA.id });
   });
 
-  it("refuse the worker's role anything but reading and adding", async () => {
+  it("refuse the worker's role anything but reading and adding (and closing callbacks)", async () => {
+    // The service role may update only callback tasks (the timeline trigger closes them, 000029):
+    // the AI's and staff's tasks are out of its reach.
+    const changed = await asServiceFor(
+      db.pools.service,
+      a.tenantId,
+      async (c) => (await c.query(`update app_public.tasks set status = 'cancelled'`)).rowCount,
+    );
+    expect(changed).toBe(0);
     expect(
       await sqlstate(
-        asServiceFor(db.pools.service, a.tenantId, (c) => c.query(`update app_public.tasks set status = 'cancelled'`)),
+        asServiceFor(db.pools.service, a.tenantId, (c) => c.query(`update app_public.tasks set description = 'x'`)),
       ),
     ).toBe('42501');
     expect(

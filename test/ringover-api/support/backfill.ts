@@ -56,7 +56,9 @@ export async function liveEvents(
     async (c) =>
       (
         await c.query(
-          `select type, payload ->> 'call_id' as call_id from app_private.live_events where tenant_id = $1 order by id`,
+          // The calls' own events: a missed call also announces its callback (work_updated, test/work/).
+          `select type, payload ->> 'call_id' as call_id from app_private.live_events
+            where tenant_id = $1 and type <> 'work_updated' order by id`,
           [tenantId],
         )
       ).rows,

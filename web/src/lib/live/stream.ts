@@ -15,6 +15,7 @@ const LIVE_EVENT_TYPES = [
   'call_event_created',
   'call_event_updated',
   'call_ai_completed',
+  'work_updated',
 ] as const satisfies readonly LiveEventType[];
 // A type the server gains but this list lacks fails to compile here (never = nothing missing).
 const everyTypeListened: Exclude<LiveEventType, (typeof LIVE_EVENT_TYPES)[number]> extends never ? true : never = true;
