@@ -123,17 +123,22 @@ describe('tasks', () => {
   });
 
   it("refuse the worker's role anything but reading and adding (and closing callbacks)", async () => {
-    // The service role may update only callback tasks (the timeline trigger closes them, 000029):
-    // the AI's and staff's tasks are out of its reach.
-    const changed = await asServiceFor(
-      db.pools.service,
-      a.tenantId,
-      async (c) => (await c.query(`update app_public.tasks set status = 'cancelled'`)).rowCount,
-    );
-    expect(changed).toBe(0);
+    // The service role may update only callback tasks (the timeline trigger closes them, 000029) and
+    // the text of AI suggestions nobody accepted (retention, 000026): staff's tasks are out of its reach.
     expect(
       await sqlstate(
-        asServiceFor(db.pools.service, a.tenantId, (c) => c.query(`update app_public.tasks set description = 'x'`)),
+        asServiceFor(db.pools.service, a.tenantId, (c) => c.query(`update app_public.tasks set status = 'cancelled'`)),
+      ),
+    ).toBe('42501');
+    const kept = await asServiceFor(
+      db.pools.service,
+      a.tenantId,
+      async (c) => (await c.query(`update app_public.tasks set title = '—', description = null where source <> 'ai'`)).rowCount,
+    );
+    expect(kept).toBe(0);
+    expect(
+      await sqlstate(
+        asServiceFor(db.pools.service, a.tenantId, (c) => c.query(`update app_public.tasks set priority = 'low'`)),
       ),
     ).toBe('42501');
     expect(

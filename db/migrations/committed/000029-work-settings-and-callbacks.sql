@@ -1,5 +1,5 @@
 --! Previous: sha1:4ceb926a183b95618542c7cd81276ff7a2366afc
---! Hash: sha1:45f158681d6581c194fc9a59296d9df356c40092
+--! Hash: sha1:04c8d0913489fa4084bda8c03028b355c6c52718
 --! Message: work-settings-and-callbacks
 
 -- Why this shape: a missed call is work for a person. One open callback task per external number
@@ -169,9 +169,12 @@ grant update (assignee_id, due_at) on app_public.tasks to ringside_staff;
 -- The callback trigger runs as whoever wrote the call: ingestion (service) or a staff correction.
 grant update (case_id, interaction_event_id, title, missed_count, callback_since, status, closed_by_event_id, due_at, assignee_id)
   on app_public.tasks to ringside_service;
--- ... and only on callbacks: the AI's and staff's tasks stay out of the service role's reach.
+-- ... and only on callbacks, or, on AI suggestions staff never accepted, only to blank their text (the
+-- nightly retention, 000026): tasks staff wrote or accepted stay out of the service role's reach.
 create policy service_updates_callbacks on app_public.tasks as restrictive for update to ringside_service
-  using (source = 'callback');
+  using (source = 'callback' or (source = 'ai' and status in ('suggested', 'dismissed')))
+  with check (source = 'callback'
+              or (source = 'ai' and status in ('suggested', 'dismissed') and title = '—' and description is null));
 
 -- Live: one typed event for the work lists (tasks, triage, time), so every screen refreshes what changed.
 alter table app_private.live_events drop constraint live_events_type_check;

@@ -1,5 +1,5 @@
---! Previous: sha1:45f158681d6581c194fc9a59296d9df356c40092
---! Hash: sha1:23bb0c69220f2f2f3db0236f14f79b03cdb92a16
+--! Previous: sha1:04c8d0913489fa4084bda8c03028b355c6c52718
+--! Hash: sha1:b2f9304e35dbc1b464ba220b6d186136743775f3
 --! Message: time-entries
 
 -- Why this shape: the minutes of a client call are billable, and the call is already on the case

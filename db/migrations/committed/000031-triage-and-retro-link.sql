@@ -1,5 +1,5 @@
---! Previous: sha1:23bb0c69220f2f2f3db0236f14f79b03cdb92a16
---! Hash: sha1:7a85c7c87a2eefcf147954923af074754aa9aa18
+--! Previous: sha1:b2f9304e35dbc1b464ba220b6d186136743775f3
+--! Hash: sha1:853e05ebe4b43d45a5fc0b1d61f7aba6704e6743
 --! Message: triage-and-retro-link
 
 -- Why this shape: a call from an unknown number is recorded without a contact, and one from a shared

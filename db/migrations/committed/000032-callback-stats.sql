@@ -1,5 +1,5 @@
---! Previous: sha1:7a85c7c87a2eefcf147954923af074754aa9aa18
---! Hash: sha1:1d91ae26ab7ade6972d0fb9934afca0091347957
+--! Previous: sha1:853e05ebe4b43d45a5fc0b1d61f7aba6704e6743
+--! Hash: sha1:d3ce3984738ba23099d1e21177f9d0074679e1b5
 --! Message: callback-stats
 
 -- Why this shape: how fast a firm calls back is the figure that says whether missed calls are

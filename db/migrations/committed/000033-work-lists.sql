@@ -1,5 +1,5 @@
---! Previous: sha1:1d91ae26ab7ade6972d0fb9934afca0091347957
---! Hash: sha1:1e01ecaecb979cc85e3a805e1c7aca5156497de2
+--! Previous: sha1:d3ce3984738ba23099d1e21177f9d0074679e1b5
+--! Hash: sha1:5159fa99a9dea8058e38cabe26a39ce4863b558d
 --! Message: work-lists
 
 -- Why this shape: the tasks and time pages ask questions a plain table listing cannot (mine or all,
