@@ -40,7 +40,7 @@ export interface LiveCallAi extends LiveCall {
   tasks_count?: number;
 }
 
-/** A change to the work lists (app_hidden.announce_work, 000029): screens refresh what it names. */
+/** A change to the work lists (app_hidden.announce_work, 000024): screens refresh what it names. */
 export interface LiveWorkUpdated {
   /** callback (a missed-call task), task, triage (a number's calls linked or unlinked), time_entry. */
   kind: 'callback' | 'task' | 'triage' | 'time_entry';

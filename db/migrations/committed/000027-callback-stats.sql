@@ -1,5 +1,5 @@
---! Previous: sha1:853e05ebe4b43d45a5fc0b1d61f7aba6704e6743
---! Hash: sha1:d3ce3984738ba23099d1e21177f9d0074679e1b5
+--! Previous: sha1:414cc2ab3d20296194460b91f9106a2a0ec840f7
+--! Hash: sha1:586c2aa1de1bef1427388e95fe767f0fe7dc1e4f
 --! Message: callback-stats
 
 -- Why this shape: how fast a firm calls back is the figure that says whether missed calls are

@@ -1,5 +1,5 @@
---! Previous: sha1:d3ce3984738ba23099d1e21177f9d0074679e1b5
---! Hash: sha1:5159fa99a9dea8058e38cabe26a39ce4863b558d
+--! Previous: sha1:586c2aa1de1bef1427388e95fe767f0fe7dc1e4f
+--! Hash: sha1:63e616e3f50afd00ad5db3828a4fa09dc38732f4
 --! Message: work-lists
 
 -- Why this shape: the tasks and time pages ask questions a plain table listing cannot (mine or all,

@@ -1,5 +1,5 @@
---! Previous: sha1:eb78d31f7b5615c9861003cbbe9670ae15e3170b
---! Hash: sha1:b25973ca7d42f31b02384bf12232f0bc9efe44b8
+--! Previous: sha1:822ae455ffb86e05d6fde96f6f0501b2b0221171
+--! Hash: sha1:793907a20d2db11850964c1229b5f668629f2495
 --! Message: custody-audit
 
 -- Why this shape: a firm must be able to tell who listened to a recording, and who changed its custody
@@ -11,7 +11,7 @@
 --   role, with the user and session it verified itself, before a byte of audio leaves: a recording is
 --   never served unaudited.
 -- * Setting changes and legal holds are written by triggers on the changed row, erasure by its
---   function (000033). Those triggers run in a staff request, which may not write the audit itself
+--   function (000032). Those triggers run in a staff request, which may not write the audit itself
 --   (staff have no insert on it, so nobody can forge an entry): they are `security definer`, pinned and
 --   schema-qualified, and write only the current tenant's row.
 --

@@ -1,5 +1,5 @@
---! Previous: sha1:b2f9304e35dbc1b464ba220b6d186136743775f3
---! Hash: sha1:853e05ebe4b43d45a5fc0b1d61f7aba6704e6743
+--! Previous: sha1:676363b45f5890edeafc5072bc7f81508798f5ec
+--! Hash: sha1:414cc2ab3d20296194460b91f9106a2a0ec840f7
 --! Message: triage-and-retro-link
 
 -- Why this shape: a call from an unknown number is recorded without a contact, and one from a shared

@@ -1,5 +1,5 @@
---! Previous: sha1:ae8a418d473a50c701f14eb25c446010f872aea1
---! Hash: sha1:eb78d31f7b5615c9861003cbbe9670ae15e3170b
+--! Previous: sha1:63e616e3f50afd00ad5db3828a4fa09dc38732f4
+--! Hash: sha1:822ae455ffb86e05d6fde96f6f0501b2b0221171
 --! Message: tenant-settings-and-ai-consent
 
 -- Why this shape: a firm's recordings are among the most sensitive data it holds, so sending them to
@@ -8,15 +8,15 @@
 -- "Confidentiel"), is never sent. The worker learns all of it in the one read it already makes
 -- (call_ai_context's new `consent` key), so no provider request can happen before the check.
 --
--- The language of titles is not repeated here: it is tenants.language (000002), which 000034 teaches
+-- The language of titles is not repeated here: it is tenants.language (000002), which 000033 teaches
 -- the title functions to honour for nl and de too.
 --
 -- One settings row per tenant, created with the tenant (and here for existing ones). Everyone in the
 -- firm reads it (the UI needs the switches and the terms); only admins change it, which a restrictive
--- policy says, so no API path can forget it. Every change is audited (000031).
+-- policy says, so no API path can forget it. Every change is audited (000030).
 --
--- Legal hold is a case's: while it holds, nothing of the case's calls expires (000032) or is erased
--- (000033). Only admins set or lift it (a guard trigger: a column grant cannot look at the role).
+-- Legal hold is a case's: while it holds, nothing of the case's calls expires (000031) or is erased
+-- (000032). Only admins set or lift it (a guard trigger: a column grant cannot look at the role).
 
 create table app_public.tenant_settings (
   tenant_id uuid primary key default app_hidden.current_tenant_id() references app_public.tenants on delete cascade,

@@ -1,5 +1,5 @@
---! Previous: sha1:4ceb926a183b95618542c7cd81276ff7a2366afc
---! Hash: sha1:04c8d0913489fa4084bda8c03028b355c6c52718
+--! Previous: sha1:ae8a418d473a50c701f14eb25c446010f872aea1
+--! Hash: sha1:340be7becd9607b3b56a755b4b417f941ccf3b28
 --! Message: work-settings-and-callbacks
 
 -- Why this shape: a missed call is work for a person. One open callback task per external number
@@ -170,7 +170,7 @@ grant update (assignee_id, due_at) on app_public.tasks to ringside_staff;
 grant update (case_id, interaction_event_id, title, missed_count, callback_since, status, closed_by_event_id, due_at, assignee_id)
   on app_public.tasks to ringside_service;
 -- ... and only on callbacks, or, on AI suggestions staff never accepted, only to blank their text (the
--- nightly retention, 000026): tasks staff wrote or accepted stay out of the service role's reach.
+-- nightly retention, 000031): tasks staff wrote or accepted stay out of the service role's reach.
 create policy service_updates_callbacks on app_public.tasks as restrictive for update to ringside_service
   using (source = 'callback' or (source = 'ai' and status in ('suggested', 'dismissed')))
   with check (source = 'callback'

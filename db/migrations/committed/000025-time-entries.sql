@@ -1,5 +1,5 @@
---! Previous: sha1:04c8d0913489fa4084bda8c03028b355c6c52718
---! Hash: sha1:b2f9304e35dbc1b464ba220b6d186136743775f3
+--! Previous: sha1:340be7becd9607b3b56a755b4b417f941ccf3b28
+--! Hash: sha1:676363b45f5890edeafc5072bc7f81508798f5ec
 --! Message: time-entries
 
 -- Why this shape: the minutes of a client call are billable, and the call is already on the case

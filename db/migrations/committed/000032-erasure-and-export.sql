@@ -1,5 +1,5 @@
---! Previous: sha1:09200904fac59494631b4da42be488690691894c
---! Hash: sha1:1344ac688ede1768e37226db30f63b1694803510
+--! Previous: sha1:1168e874009fe0b367b8fc2585b6ea2565533b1b
+--! Hash: sha1:45deda6e63dc41ed432693ae3b76171b1440d98a
 --! Message: erasure-and-export
 
 -- Why this shape: a person may ask for their data (right of access) or for its erasure (right to

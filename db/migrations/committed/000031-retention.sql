@@ -1,8 +1,8 @@
---! Previous: sha1:b25973ca7d42f31b02384bf12232f0bc9efe44b8
---! Hash: sha1:09200904fac59494631b4da42be488690691894c
+--! Previous: sha1:793907a20d2db11850964c1229b5f668629f2495
+--! Hash: sha1:1168e874009fe0b367b8fc2585b6ea2565533b1b
 --! Message: retention
 
--- Why this shape: a firm keeps each kind of data only as long as its settings say (000030), and
+-- Why this shape: a firm keeps each kind of data only as long as its settings say (000029), and
 -- nothing of a case on legal hold expires. One function applies every term for the current tenant,
 -- with "now" as a parameter, so a test runs a year in a second and a nightly graphile-worker cron
 -- task (server/worker/tasks/custody__retention.ts) runs it per tenant as the service role.

@@ -1,5 +1,5 @@
---! Previous: sha1:1344ac688ede1768e37226db30f63b1694803510
---! Hash: sha1:4ceb926a183b95618542c7cd81276ff7a2366afc
+--! Previous: sha1:45deda6e63dc41ed432693ae3b76171b1440d98a
+--! Hash: sha1:d95011a6c6b12b4fd8088ad69e78e2edb5508848
 --! Message: title-languages
 
 -- Why this shape: a firm's timeline speaks its language (tenants.language: fr, nl, de, en). The title
