@@ -224,6 +224,32 @@ describe('erasure of a person', () => {
   });
 
   it('leaves no trace of the name or number in any text or jsonb column, keeps a tombstone, and spares the other person', async () => {
+    // A later missed call from the same number leaves them a callback; the answered call, a time draft.
+    await ingest(db.pools.service, tenant.id, 'erase-1-missed', 'missed', {
+      direction: 'inbound',
+      caller_number: PERSON.e164,
+      caller_e164: PERSON.e164,
+      caller_display: `${PERSON.first} ${PERSON.last}`,
+      callee_number: '+3222345678',
+      callee_e164: '+3222345678',
+      started_at: '2026-11-24T10:00:00Z',
+      ended_at: '2026-11-24T10:00:20Z',
+    });
+    // What the work lists hold about them before: an open callback, and time drafted from their call.
+    const work = await db.asOwnerFor(tenant.id, async (c) => ({
+      callbacks: (
+        await c.query(
+          `select count(*)::int as n from app_public.tasks where source = 'callback' and callback_number = $1`,
+          [PERSON.e164],
+        )
+      ).rows[0].n,
+      time: (
+        await c.query(`select count(*)::int as n from app_public.time_entries where interaction_event_id = $1`, [
+          person.eventId,
+        ])
+      ).rows[0].n,
+    }));
+    expect(work).toEqual({ callbacks: 1, time: 1 });
     const erased = await graphql(server.url, adminToken, ERASE, { id: person.contactId, confirm: true });
     expect(erased.body.errors).toBeUndefined();
     expect(erased.body.data.eraseContact.result).toMatchObject({ erased: true, contact_id: person.contactId });
@@ -241,7 +267,11 @@ describe('erasure of a person', () => {
       items: [
         {
           action: 'contact_erased',
-          details: { contact_id: person.contactId, by: 'admin', counts: { calls_redacted: 1 } },
+          details: {
+            contact_id: person.contactId,
+            by: 'admin',
+            counts: { calls_redacted: 2, time_entries_redacted: 1 },
+          },
         },
       ],
     });

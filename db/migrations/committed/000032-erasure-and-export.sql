@@ -1,5 +1,5 @@
 --! Previous: sha1:1168e874009fe0b367b8fc2585b6ea2565533b1b
---! Hash: sha1:45deda6e63dc41ed432693ae3b76171b1440d98a
+--! Hash: sha1:6d955b81cd7dfec1579633639c5a07432cf2268d
 --! Message: erasure-and-export
 
 -- Why this shape: a person may ask for their data (right of access) or for its erasure (right to
@@ -67,7 +67,8 @@ declare
   v_call_ids text[];
   v_cases uuid[];
   v_counts jsonb;
-  n_calls integer; n_tasks integer; n_cases integer; n_deliveries integer; n_live integer;
+  n_calls integer; n_tasks integer; n_callbacks integer; n_time integer; n_cases integer; n_deliveries integer;
+  n_live integer;
 begin
   -- A staff request (logged in as ringside_authenticator) gets through only as an admin; the owner
   -- (npm run admin) always does.
@@ -116,11 +117,28 @@ begin
      where c.tenant_id = v_tenant and c.id = any (v_calls);
     get diagnostics n_calls = row_count;
 
+    -- A callback is a reminder to call this person back: it goes with them (its number cannot be
+    -- redacted into something that is still a number).
+    delete from app_public.tasks t
+     where t.tenant_id = v_tenant and t.source = 'callback' and t.callback_number = v_contact.phone_e164;
+    get diagnostics n_callbacks = row_count;
+
     update app_public.tasks t
        set title = left(app_hidden.redact(t.title, v_names, v_number), 300),
            description = left(app_hidden.redact(t.description, v_names, v_number), 5000)
      where t.tenant_id = v_tenant and (t.interaction_event_id = any (v_calls) or t.case_id = any (v_cases));
     get diagnostics n_tasks = row_count;
+    n_tasks := n_tasks + n_callbacks;
+
+    -- Time drafted from their calls keeps its minutes; its description loses the person.
+    update app_public.time_entries te
+       set description = app_hidden.redact(te.description, v_names, v_number)
+     where te.tenant_id = v_tenant and te.interaction_event_id = any (v_calls);
+    get diagnostics n_time = row_count;
+
+    -- The undo records of retro-links of their number name it: the links stay, their undo goes.
+    delete from app_public.call_link_batches b
+     where b.tenant_id = v_tenant and b.phone_e164 = v_contact.phone_e164;
 
     update app_public.cases k
        set title = left(app_hidden.redact(k.title, v_names, v_number), 300)
@@ -144,7 +162,8 @@ begin
 
     delete from app_public.contacts c where c.tenant_id = v_tenant and c.id = p_contact_id;
 
-    v_counts := jsonb_build_object('calls_redacted', n_calls, 'tasks_redacted', n_tasks, 'cases_redacted', n_cases,
+    v_counts := jsonb_build_object('calls_redacted', n_calls, 'tasks_redacted', n_tasks,
+                                   'time_entries_redacted', n_time, 'cases_redacted', n_cases,
                                    'deliveries_redacted', n_deliveries, 'live_events_deleted', n_live, 'contacts_deleted', 1);
     if not coalesce(p_confirm, false) then
       -- The confirmation step: everything above is undone by leaving this block with an error.

@@ -1,5 +1,5 @@
---! Previous: sha1:45deda6e63dc41ed432693ae3b76171b1440d98a
---! Hash: sha1:d95011a6c6b12b4fd8088ad69e78e2edb5508848
+--! Previous: sha1:6d955b81cd7dfec1579633639c5a07432cf2268d
+--! Hash: sha1:aebebf9c0d96776772377276be0e29608df67532
 --! Message: title-languages
 
 -- Why this shape: a firm's timeline speaks its language (tenants.language: fr, nl, de, en). The title
