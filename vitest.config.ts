@@ -18,6 +18,9 @@ export default defineConfig({
           include: ['test/{db,http,worker,live,auth,ringover-api,security,faults,custody,work}/**/*.test.ts'],
           globalSetup: ['test/support/global-setup.ts'],
           testTimeout: 30_000,
+          // A polled condition (a live event, a job) gets 15 s on a loaded machine, not vitest's 1 s:
+          // the wait ends as soon as the condition holds, so a fast run stays fast.
+          expect: { poll: { timeout: 15_000 } },
           hookTimeout: 120_000,
         },
       },
@@ -29,6 +32,7 @@ export default defineConfig({
           include: ['test/web/**/*.test.ts'],
           globalSetup: ['test/support/global-setup.ts', 'test/web/chromium-setup.ts'],
           testTimeout: 60_000,
+          expect: { poll: { timeout: 15_000 } },
           hookTimeout: 180_000,
         },
       },
