@@ -9,7 +9,7 @@ import type { JobHelpers } from 'graphile-worker';
 import { loadConfig } from '../server/config.ts';
 import { createLogger } from '../server/logger.ts';
 import { startWorker } from '../server/worker/runner.ts';
-import { TASK } from '../server/worker/interaction_events__process_ai.ts';
+import { TASK } from '../server/worker/tasks/interaction_events__process_ai.ts';
 import { benchEnvironment, report, percentile } from './support/environment.ts';
 import { startFakes } from '../test/worker/support/fakes.ts';
 

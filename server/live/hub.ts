@@ -84,33 +84,10 @@ export interface LiveHubOptions {
   beforeAdmit?: () => Promise<void>;
 }
 
-const COUNTERS_SQL = `
-  select t.tenant_id::text as tenant_id, coalesce(c.last_seq, 0) as last_seq
-    from unnest($1::uuid[]) as t(tenant_id)
-    left join app_private.live_event_counters c on c.tenant_id = t.tenant_id`;
-
-const READ_SQL = `
-  select t.tenant_id::text as tenant_id, e.seq, e.type, e.payload::text as data,
-         extract(epoch from e.created_at)::float8 * 1000 as created_ms
-    from unnest($1::uuid[], $2::bigint[]) as t(tenant_id, after)
-    cross join lateral (
-      select l.seq, l.type, l.payload, l.created_at from app_private.live_events l
-       where l.tenant_id = t.tenant_id and l.seq > t.after
-       order by l.seq
-       limit $3
-    ) e
-   order by t.tenant_id, e.seq`;
-
-const REPLAY_SQL = `
-  select * from (
-    select $1::text as tenant_id, l.seq, l.type, l.payload::text as data,
-           extract(epoch from l.created_at)::float8 * 1000 as created_ms
-      from app_private.live_events l
-     where l.tenant_id = $1::uuid and l.seq > $2 and l.seq <= $3
-       and l.created_at > now() - make_interval(hours => ${REPLAY_WINDOW_HOURS})
-     order by l.seq desc
-     limit ${REPLAY_MAX_EVENTS}
-  ) recent order by seq`;
+// The three reads of the event log are SQL functions (migration 000034), called with parameters.
+const COUNTERS_SQL = 'select tenant_id, last_seq from app_hidden.live_event_heads($1::uuid[])';
+const READ_SQL = 'select * from app_hidden.live_events_after($1::uuid[], $2::bigint[], $3)';
+const REPLAY_SQL = 'select * from app_hidden.live_events_replay($1::uuid, $2, $3, $4, $5)';
 
 export function formatEvent(id: number, type: string, data: string): string {
   return `id: ${id}\nevent: ${type}\ndata: ${data}\n\n`;
@@ -303,7 +280,15 @@ export class LiveHub {
     const after = sub.resumeAfter;
     let replay: EventRow[] = [];
     if (after !== null && after < cursor) {
-      replay = (await this.opts.pool.query<EventRow>(REPLAY_SQL, [channel.tenantId, after, cursor])).rows;
+      replay = (
+        await this.opts.pool.query<EventRow>(REPLAY_SQL, [
+          channel.tenantId,
+          after,
+          cursor,
+          REPLAY_WINDOW_HOURS,
+          REPLAY_MAX_EVENTS,
+        ])
+      ).rows;
       if (sub.state !== 'joining') return;
     }
     const truncated = after !== null && after < cursor && (replay[0]?.seq ?? cursor + 1) !== after + 1;

@@ -37,7 +37,7 @@ import { LivenessLock, LIVENESS_LOCK_CLASS } from './liveness.ts';
 import { WORKER_SCHEMA } from './schema.ts';
 import { loadWorkerSettings, type WorkerSettings } from './settings.ts';
 import { createWorkerMetrics, type WorkerMetrics } from './metrics.ts';
-import { processAiTask, TASK as PROCESS_AI } from './interaction_events__process_ai.ts';
+import { processAiTask, TASK as PROCESS_AI } from './tasks/interaction_events__process_ai.ts';
 import { ringoverReconcileTasks, ringoverReconcileCron } from './tasks/ringover__reconcile.ts';
 import { custodyRetentionTasks, custodyRetentionCron } from './tasks/custody__retention.ts';
 

@@ -3,7 +3,7 @@ import { describe, it, expect } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sniffAudio, splitAudio, mp3Duration, mp3Frames, wavFile } from '../../server/worker/audio.ts';
+import { sniffAudio, splitAudio, mp3Duration, mp3Frames, wavFile } from '../../server/worker/ai/audio.ts';
 import { FIXTURE_MP3 } from './support/fakes.ts';
 import { writeFileSync } from 'node:fs';
 

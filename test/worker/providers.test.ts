@@ -2,9 +2,9 @@
 // transient (retried with backoff) or permanent (the step fails at once with the message).
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import Anthropic from '@anthropic-ai/sdk';
-import { summarizeCall } from '../../server/worker/summarize.ts';
-import { classifySentiment, toSentiment } from '../../server/worker/sentiment.ts';
-import { StepError } from '../../server/worker/errors.ts';
+import { summarizeCall } from '../../server/worker/ai/summarize.ts';
+import { classifySentiment, toSentiment } from '../../server/worker/ai/sentiment.ts';
+import { StepError } from '../../server/worker/ai/errors.ts';
 import { startFakes, SUMMARY, type Fakes } from './support/fakes.ts';
 
 let fakes: Fakes;

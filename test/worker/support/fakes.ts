@@ -11,7 +11,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { mp3Duration } from '../../../server/worker/audio.ts';
+import { mp3Duration } from '../../../server/worker/ai/audio.ts';
 
 export const FIXTURE_MP3 = readFileSync(fileURLToPath(new URL('../../fixtures/audio/appel-fr.mp3', import.meta.url)));
 

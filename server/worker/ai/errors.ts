@@ -1,7 +1,7 @@
 // How a step's failure is treated: transient ones (network, timeouts, 408/409/429, 5xx) are retried
 // with graphile-worker's backoff; permanent ones (other 4xx, invalid audio, a URL the policy refuses)
 // fail the step at once, with the provider's message.
-import { RecordingUrlError } from '../recordings/url-policy.ts';
+import { RecordingUrlError } from '../../recordings/url-policy.ts';
 
 export class StepError extends Error {
   readonly transient: boolean;

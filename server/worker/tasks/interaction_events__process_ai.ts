@@ -12,17 +12,17 @@ import OpenAI from 'openai';
 import Anthropic from '@anthropic-ai/sdk';
 import type pg from 'pg';
 import { z } from 'zod';
-import type { Config } from '../config.ts';
-import type { Logger } from '../logger.ts';
-import { asServiceFor } from '../db/transactions.ts';
-import type { WorkerSettings } from './settings.ts';
-import type { WorkerMetrics } from './metrics.ts';
-import { classify, transient, type StepError } from './errors.ts';
-import { downloadRecording, withTempDir } from './download.ts';
-import { sniffFile } from './audio.ts';
-import { transcribeRecording } from './transcribe.ts';
-import { summarizeCall, type CallContext } from './summarize.ts';
-import { classifySentiment } from './sentiment.ts';
+import type { Config } from '../../config.ts';
+import type { Logger } from '../../logger.ts';
+import { asServiceFor } from '../../db/transactions.ts';
+import type { WorkerSettings } from '../settings.ts';
+import type { WorkerMetrics } from '../metrics.ts';
+import { classify, transient, type StepError } from '../ai/errors.ts';
+import { downloadRecording, withTempDir } from '../ai/download.ts';
+import { sniffFile } from '../ai/audio.ts';
+import { transcribeRecording } from '../ai/transcribe.ts';
+import { summarizeCall, type CallContext } from '../ai/summarize.ts';
+import { classifySentiment } from '../ai/sentiment.ts';
 
 export const TASK = 'interaction_events__process_ai';
 

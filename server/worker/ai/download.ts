@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { fetchRecording } from '../recordings/url-policy.ts';
+import { fetchRecording } from '../../recordings/url-policy.ts';
 import { classify, httpStepError, permanent, transient } from './errors.ts';
 
 export interface DownloadLimits {
