@@ -30,7 +30,7 @@ const AUDIO_TYPES: Record<string, string> = {
 };
 
 /** The Content-Type we answer with for an upstream's, and the download's extension. */
-export function servedAudioType(upstream: string | null): { type: string; extension: string } {
+function servedAudioType(upstream: string | null): { type: string; extension: string } {
   const essence = (upstream ?? '').split(';')[0]!.trim().toLowerCase();
   const extension = AUDIO_TYPES[essence];
   return extension ? { type: essence, extension } : { type: 'application/octet-stream', extension: 'bin' };

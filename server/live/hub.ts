@@ -23,8 +23,8 @@ import type { Logger } from '../logger.ts';
 import type { LiveMetrics } from '../observability/metrics.ts';
 import type { LiveConnected } from './events.ts';
 
-export const REPLAY_WINDOW_HOURS = 24;
-export const REPLAY_MAX_EVENTS = 1000;
+const REPLAY_WINDOW_HOURS = 24;
+const REPLAY_MAX_EVENTS = 1000;
 /** Events read per tenant per round; a busier tenant is read again in the next round. */
 const READ_BATCH = 200;
 const DEFAULT_MAX_BUFFERED_BYTES = 1024 * 1024;
@@ -89,7 +89,7 @@ const COUNTERS_SQL = 'select tenant_id, last_seq from app_hidden.live_event_head
 const READ_SQL = 'select * from app_hidden.live_events_after($1::uuid[], $2::bigint[], $3)';
 const REPLAY_SQL = 'select * from app_hidden.live_events_replay($1::uuid, $2, $3, $4, $5)';
 
-export function formatEvent(id: number, type: string, data: string): string {
+function formatEvent(id: number, type: string, data: string): string {
   return `id: ${id}\nevent: ${type}\ndata: ${data}\n\n`;
 }
 

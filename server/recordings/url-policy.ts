@@ -10,7 +10,7 @@ export class RecordingUrlError extends Error {}
 
 const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
 
-export function isLoopbackHost(hostname: string): boolean {
+function isLoopbackHost(hostname: string): boolean {
   return LOOPBACK_NAMES.has(hostname) || /^127\./.test(hostname);
 }
 
@@ -38,7 +38,7 @@ function isInternalAddress(address: string): boolean {
 }
 
 /** Throws RecordingUrlError unless `raw` may be fetched under the policy. */
-export async function checkRecordingUrl(raw: string, allowedHosts: string[]): Promise<URL> {
+async function checkRecordingUrl(raw: string, allowedHosts: string[]): Promise<URL> {
   let url: URL;
   try {
     url = new URL(raw);

@@ -18,7 +18,7 @@ export const permanent = (kind: string, message: string, cause?: unknown) =>
 export const transient = (kind: string, message: string, cause?: unknown) =>
   new StepError(message, { transient: true, kind, cause });
 
-export function isTransientStatus(status: number): boolean {
+function isTransientStatus(status: number): boolean {
   return status === 408 || status === 409 || status === 425 || status === 429 || status >= 500;
 }
 

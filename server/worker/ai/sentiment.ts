@@ -20,7 +20,7 @@ const Answer = z.union([
 ]);
 
 /** The part of the transcript sent: classification models read ~512 tokens. */
-export const SENTIMENT_INPUT_CHARS = 2000;
+const SENTIMENT_INPUT_CHARS = 2000;
 
 export async function classifySentiment(
   text: string,

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { CONTENT_TYPES, splitAudio, type AudioFormat, type AudioPiece } from './audio.ts';
 import { classify, permanent } from './errors.ts';
 
-export interface Segment {
+interface Segment {
   start: number;
   end: number;
   text: string;
