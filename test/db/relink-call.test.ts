@@ -142,3 +142,29 @@ describe('relink_call', () => {
     expect((error as { code?: string }).code).toBe('42501');
   });
 });
+
+describe('case_choices', () => {
+  const choices = (query: string) =>
+    asClaire(async (c) =>
+      (await c.query('select reference from app_public.case_choices($1, $2)', [callId, query])).rows.map(
+        (r) => r.reference,
+      ),
+    );
+
+  it("puts the caller's cases first and closed cases last", async () => {
+    expect(await choices('')).toEqual(['2026/042', '2019/007']);
+  });
+
+  it('finds a title or reference whatever the accents and case', async () => {
+    await db.asOwnerFor(tenant.id, (c) =>
+      c.query(`update app_public.cases set title = 'Bail Wégimont' where id = $1`, [closedCase]),
+    );
+    expect(await choices('WEGIMONT')).toEqual(['2019/007']);
+    expect(await choices('2026/0')).toEqual(['2026/042']);
+    expect(await choices('%')).toEqual([]);
+  });
+
+  it("never offers another firm's case", async () => {
+    expect(await choices('autre')).toEqual([]);
+  });
+});

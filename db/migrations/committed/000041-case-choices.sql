@@ -1,5 +1,5 @@
 --! Previous: sha1:46a3763df6ae47e0e5a18f4109c889bbd6439bdf
---! Hash: sha1:73f8a2920088ae6dac49f0efd9a38fc73cadd397
+--! Hash: sha1:30a2d508eb582bb44632e8e77eb55a6de2e4ee26
 --! Message: case-choices
 
 -- Why this shape: the "file this call in a case" picker must put the right case within reach and
@@ -9,11 +9,15 @@
 -- public, and our functions call it schema-qualified.
 
 create extension if not exists unaccent with schema public;
+-- Our roles get no function by default (000001 revokes execute from public): grant the one we call.
+grant execute on function public.unaccent(regdictionary, text) to ringside_staff, ringside_service;
 
 create function app_hidden.fold_text(p_text text) returns text
   language sql stable parallel safe
   set search_path = pg_catalog, pg_temp
-  as $$ select lower(public.unaccent(coalesce(p_text, ''))) $$;
+  -- The two-argument form names its dictionary: the one-argument form looks it up on the
+  -- search_path, which is pinned here and would not find it.
+  as $$ select lower(public.unaccent('public.unaccent'::regdictionary, coalesce(p_text, ''))) $$;
 comment on function app_hidden.fold_text(text) is 'Text folded for search: lower case, without accents ("Wégimont" → "wegimont"). Stable because unaccent reads its dictionary.';
 grant execute on function app_hidden.fold_text(text) to ringside_staff, ringside_service;
 
