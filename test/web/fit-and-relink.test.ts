@@ -8,6 +8,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { ingest } from '../support/ingest.ts';
 import { ARTIFACTS, freePort, launchChromium, startApp, type RunningApp } from './support.ts';
+import { seriousViolations } from './axe.ts';
 
 const LONG_TITLE =
   'Liquidation-partage de la succession de feu Monsieur Jean-Baptiste de Wégimont-Vanderstraeten, ' +
@@ -99,7 +100,7 @@ afterAll(async () => {
   await db?.drop();
 });
 
-describe('every page fits the screen', () => {
+describe('every page fits the screen and passes axe', () => {
   const pages = () => [
     ['calls', '/calls', '[data-testid="call-row"]'],
     ['call', `/calls/${callId}`, '[data-testid="call-title"]'],
@@ -109,7 +110,7 @@ describe('every page fits the screen', () => {
   ];
 
   for (const width of [375, 1280]) {
-    it(`has no horizontal overflow at ${width} px, the call page with its case picker open`, async () => {
+    it(`has no horizontal overflow and no serious axe violation at ${width} px (call page with its case picker open)`, async () => {
       await page.setViewportSize({ width, height: 800 });
       for (const [name, path, ready] of pages()) {
         await page.goto(`${app.url}${path}`);
@@ -120,9 +121,26 @@ describe('every page fits the screen', () => {
         }
         await page.screenshot({ path: `${ARTIFACTS}fit-${name}-${width}.png`, fullPage: true });
         expect(await overflow(page), `${path} at ${width} px scrolls sideways by`).toBe(0);
+        expect(await seriousViolations(page), `axe on ${path} at ${width} px`).toEqual([]);
       }
     });
   }
+
+  it('runs a check that can fail: an image without a text alternative is reported', async () => {
+    await page.goto(`${app.url}/calls`);
+    await page.locator('[data-testid="call-row"]').first().waitFor();
+    await page.evaluate(() => document.querySelector('main')!.append(document.createElement('img')));
+    expect((await seriousViolations(page)).map((v) => v.id)).toContain('image-alt');
+  });
+
+  it('has no serious accessibility violation on the login page', async () => {
+    const anonymous = await browser.newPage({ viewport: { width: 375, height: 800 }, locale: 'fr-BE' });
+    await anonymous.goto(`${app.url}/login`);
+    await anonymous.getByLabel('Adresse e-mail').waitFor();
+    expect(await overflow(anonymous)).toBe(0);
+    expect(await seriousViolations(anonymous)).toEqual([]);
+    await anonymous.close();
+  });
 
   it('says "page introuvable" in French for an unknown path', async () => {
     await page.goto(`${app.url}/pas-une-page`);
