@@ -120,7 +120,7 @@ describe('the staff UI in Chromium', () => {
     await page.getByRole('button', { name: 'Se connecter' }).click();
     await page.waitForURL(/\/calls$/);
     await page.locator('[data-testid="connection-badge"][data-status="open"]').waitFor();
-    await expect.poll(() => page.getByTestId('calls-total').textContent()).toBe('0 appels');
+    await expect.poll(() => page.getByTestId('calls-total').textContent()).toBe('0 appel');
   });
 
   it('shows a webhook call as a toast and a new row, without reload', async () => {
@@ -133,7 +133,7 @@ describe('the staff UI in Chromium', () => {
     const row = page.locator(`[data-testid="call-row"][data-call-id="${callId}"]`);
     await row.waitFor();
     expect(await row.textContent()).toContain('Marie Dupont');
-    expect(await page.getByTestId('calls-total').textContent()).toBe('1 appels');
+    expect(await page.getByTestId('calls-total').textContent()).toBe('1 appel');
     expect(
       await page.evaluate(() => (window as unknown as { marker: number }).marker),
       'the page was not reloaded',

@@ -1,9 +1,9 @@
 // The server's stable error codes (REST `{error: {code}}`, GraphQL `extensions.code`, SQLSTATE) and
 // the message each shows in the reader's language. test/unit/web-error-codes.test.ts finds every
 // code the server can send and fails when one is missing here.
-import type { TranslationKey } from './i18n.svelte.ts';
+// Values are keys of the dictionaries in ./i18n.svelte.ts (test/unit/web-error-codes.test.ts checks them).
 
-export const ERROR_MESSAGES: Record<string, TranslationKey> = {
+export const ERROR_MESSAGES: Record<string, string> = {
   // GraphQL (server/graphql/schema.ts) and SQL functions.
   INVALID_PHONE_NUMBER: 'error.code.invalidPhone',
   INVALID_EMAIL: 'error.code.invalidEmail',

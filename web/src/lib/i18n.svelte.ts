@@ -1,4 +1,7 @@
-// French by default, English available; the choice is kept in localStorage.
+// French by default, English available; the choice is kept in localStorage. Messages may use ICU
+// plural/select syntax (./i18n/message.ts: intl-messageformat).
+import { formatMessage, regionalLocale } from './i18n/message.ts';
+
 const fr = {
   'app.name': 'ringside',
   'nav.calls': 'Appels',
@@ -51,7 +54,7 @@ const fr = {
   'calls.who': 'Correspondant',
   'calls.duration': 'Durée',
   'calls.none': 'Aucun appel.',
-  'calls.total': '{n} appels',
+  'calls.total': '{n, plural, one {# appel} other {# appels}}',
   'calls.page': 'Page {page} sur {pages}',
   'calls.prev': 'Précédente',
   'calls.next': 'Suivante',
@@ -136,6 +139,18 @@ const fr = {
     'Le serveur ne répond pas pour l’instant. La page se rechargera dès que la connexion sera rétablie.',
   'error.retry': 'Réessayer',
   'error.home': 'Retour aux appels',
+  'calls.handledBy': 'pris par {name}',
+  'calls.createContact': 'Créer le contact',
+  'calls.callBack': 'Rappeler',
+  'calls.hasRecording': 'enregistrement disponible',
+  'calls.dayToday': 'Aujourd’hui',
+  'calls.dayYesterday': 'Hier',
+  'calls.pagination': 'Pages',
+  'title.voicemail': 'Messagerie vocale',
+  'title.outbound': 'Appel sortant',
+  'title.missed': 'Appel manqué',
+  'title.inbound': 'Appel entrant',
+  'title.call': 'Appel',
   'ai.step.transcript': 'Transcription',
   'ai.step.summary': 'Résumé et tâches',
   'ai.step.sentiment': 'Sentiment',
@@ -224,7 +239,7 @@ const en: Record<Key, string> = {
   'calls.who': 'Party',
   'calls.duration': 'Duration',
   'calls.none': 'No calls.',
-  'calls.total': '{n} calls',
+  'calls.total': '{n, plural, one {# call} other {# calls}}',
   'calls.page': 'Page {page} of {pages}',
   'calls.prev': 'Previous',
   'calls.next': 'Next',
@@ -308,6 +323,18 @@ const en: Record<Key, string> = {
   'error.unavailable': 'The server is not answering right now. The page will reload as soon as the connection is back.',
   'error.retry': 'Try again',
   'error.home': 'Back to calls',
+  'calls.handledBy': 'taken by {name}',
+  'calls.createContact': 'Create the contact',
+  'calls.callBack': 'Call back',
+  'calls.hasRecording': 'recording available',
+  'calls.dayToday': 'Today',
+  'calls.dayYesterday': 'Yesterday',
+  'calls.pagination': 'Pages',
+  'title.voicemail': 'Voicemail',
+  'title.outbound': 'Outgoing call',
+  'title.missed': 'Missed call',
+  'title.inbound': 'Incoming call',
+  'title.call': 'Call',
   'ai.step.transcript': 'Transcript',
   'ai.step.summary': 'Summary and tasks',
   'ai.step.sentiment': 'Sentiment',
@@ -368,8 +395,12 @@ export function setLocale(locale: Locale): void {
 }
 
 export function t(key: Key, params: Record<string, string | number> = {}): string {
-  const text = dictionaries[i18n.locale][key] ?? key;
-  return text.replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? ''));
+  return formatMessage(dictionaries[i18n.locale][key] ?? key, params, i18n.locale);
+}
+
+/** The reader's locale for Intl (dates, numbers): fr-BE, en-GB. */
+export function intlLocale(): string {
+  return regionalLocale(i18n.locale);
 }
 
 export type TranslationKey = Key;

@@ -4,19 +4,10 @@ import { t } from '../i18n.svelte.ts';
 
 export interface CallerFacts {
   contact?: { name: string } | null;
-  number_display?: string;
   external_number_display?: string;
-  number?: string;
   external_number?: string;
 }
 
 export function callerLabel(call: CallerFacts): string {
-  return (
-    call.contact?.name ??
-    call.number_display ??
-    call.external_number_display ??
-    call.number ??
-    call.external_number ??
-    t('calls.unknown')
-  );
+  return call.contact?.name ?? call.external_number_display ?? call.external_number ?? t('calls.unknown');
 }
