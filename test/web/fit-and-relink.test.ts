@@ -87,6 +87,14 @@ beforeAll(async () => {
     started_at: new Date(Date.now() - 3600_000).toISOString(),
   });
   callId = call.event_id;
+  await ingest(db.pools.service, tenant.id, 'fit-2', 'missed', {
+    direction: 'inbound',
+    call_type: 'missed',
+    caller_number: '+32478555666',
+    caller_e164: '+32478555666',
+    caller_display: '+32 478 55 56 66',
+    started_at: new Date(Date.now() - 60_000).toISOString(),
+  });
   port = await freePort();
   [app, browser] = await Promise.all([startApp(db, port), launchChromium()]);
   context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'fr-BE' });
@@ -146,6 +154,21 @@ describe('every page fits the screen and passes axe', () => {
     await page.goto(`${app.url}/pas-une-page`);
     expect(await page.getByTestId('error-page').textContent()).toContain('Page introuvable');
     expect(await page.getByTestId('error-page').getAttribute('data-status')).toBe('404');
+  });
+});
+
+describe('the call list', () => {
+  it('groups calls by day and offers to create the contact or call back an unknown number', async () => {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(`${app.url}/calls`);
+    await page.getByTestId('call-row').first().waitFor();
+    expect(await page.getByTestId('call-day').first().textContent()).toMatch(/Aujourd’hui|Hier/);
+    const unknown = page.getByTestId('call-row').filter({ hasText: '+32 478 55 56 66' });
+    expect(await unknown.getByTestId('call-back').getAttribute('href')).toBe('tel:+32478555666');
+    expect(await unknown.getByTestId('create-contact').getAttribute('href')).toBe('/contacts?new=%2B32478555666');
+    const known = page.getByTestId('call-row').filter({ hasText: 'Marie Dupont' });
+    expect(await known.getByTestId('call-back').count(), 'a known contact needs no "create"').toBe(0);
+    expect(await known.textContent()).toContain('2026/042 — Succession Dupont');
   });
 });
 
