@@ -25,6 +25,7 @@ let user: { email: string; password: string };
 let marieCase: string;
 let closedCase: string;
 let callId: string;
+let marieId: string;
 
 async function logIn(p: Page) {
   await p.goto(`${app.url}/login`);
@@ -64,6 +65,7 @@ beforeAll(async () => {
     last_name: 'Wégimont',
     phone_e164: '+32471000000',
   });
+  marieId = marie;
   marieCase = await db.createCase(tenant.id, {
     reference: '2026/042',
     title: 'Succession Dupont',
@@ -114,6 +116,7 @@ describe('every page fits the screen and passes axe', () => {
     ['call', `/calls/${callId}`, '[data-testid="call-title"]'],
     ['case', `/cases/${closedCase}`, 'h1'],
     ['contacts', '/contacts', '[data-testid="contacts"]'],
+    ['contact', `/contacts/${marieId}`, '[data-testid="contact-name"]'],
     ['not-found', '/pas-une-page', '[data-testid="error-page"]'],
   ];
 
@@ -169,6 +172,39 @@ describe('the call list', () => {
     const known = page.getByTestId('call-row').filter({ hasText: 'Marie Dupont' });
     expect(await known.getByTestId('call-back').count(), 'a known contact needs no "create"').toBe(0);
     expect(await known.textContent()).toContain('2026/042 — Succession Dupont');
+  });
+});
+
+describe('contacts', () => {
+  it('shows a contact with the number read nationally, their cases and calls', async () => {
+    await page.goto(`${app.url}/contacts/${marieId}`);
+    await page.getByTestId('contact-name').waitFor();
+    expect(await page.getByTestId('contact-phone').textContent()).toBe('0470 12 34 56');
+    expect(await page.getByTestId('contact-cases').textContent()).toContain('2026/042 — Succession Dupont');
+    expect(await page.getByTestId('contact-calls').locator('li').count()).toBe(1);
+  });
+
+  it('warns before a second contact takes a number, and creates it only when asked again', async () => {
+    await page.goto(`${app.url}/contacts?new=${encodeURIComponent('+32478555666')}`);
+    const form = page.locator('details.new form');
+    expect(await form.getByLabel('Téléphone').inputValue()).toBe('+32478555666');
+    await form.getByLabel('Téléphone').fill('0470 12 34 56');
+    await form.getByLabel('Nom', { exact: true }).fill('Dupont');
+    await form.getByLabel('Prénom').fill('Paul');
+    await form.getByRole('button', { name: 'Créer' }).click();
+    const warning = page.getByTestId('duplicate-number');
+    await warning.waitFor();
+    expect(await warning.textContent()).toContain('Marie Dupont');
+    const count = () =>
+      db.asOwnerFor(
+        tenant.id,
+        async (c) =>
+          (await c.query(`select count(*)::int as n from app_public.contacts where phone_e164 = '+32470123456'`))
+            .rows[0].n,
+      );
+    expect(await count(), 'nothing created on the first click').toBe(1);
+    await form.getByRole('button', { name: 'Créer quand même' }).click();
+    await expect.poll(count).toBe(2);
   });
 });
 
