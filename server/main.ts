@@ -14,11 +14,14 @@ import { migrateDatabase, roleUrl } from './db/migrate.ts';
 import { localSecrets } from './secrets.ts';
 import { seedDemo, DEMO_LOGIN } from './demo/seed.ts';
 import { demoDataAllowed } from './demo/policy.ts';
+import { installDemoRecordings, withDemoRecordingHosts } from './demo/recordings.ts';
+import { completeDemoCall } from './demo/complete-call.ts';
 import { startServer, type RunningServer } from './server.ts';
 import { installWebUi, ensureWebBuild, type WebUi } from './web-ui.ts';
 import { startWorker, type RunningWorker } from './worker/runner.ts';
 
-const config = loadConfig();
+// In demo mode (outside production) the app's own demo recordings are an allowed recording host.
+const config = withDemoRecordingHosts(loadConfig());
 const logger = createLogger(config.LOG_LEVEL);
 const lifecycle = installLifecycle(logger);
 
@@ -68,9 +71,11 @@ async function main() {
     appPassword: secrets.appPassword,
     jwtSecret: secrets.jwtSecret,
     extend: (app) => {
+      if (demoAllowed) installDemoRecordings(app.express);
       if (serveUi) webUi = installWebUi(app.express, { dev: devUi, apiUrl: `http://localhost:${config.PORT}` });
     },
   });
+  if (demo) await completeDemoCall(database.ownerUrl, demo.id, server.url);
   // The job worker (AI processing of recordings), as ringside_service; its metrics on the server's
   // /metrics. RINGSIDE_WORKER=0 leaves jobs to `npm run worker` processes (compose's worker service).
   if (process.env.RINGSIDE_WORKER !== '0') {
