@@ -6,7 +6,7 @@ import pg from 'pg';
 import { inTransaction } from '../db/transactions.ts';
 import { DEMO_RECORDINGS_PATH } from './recordings.ts';
 
-export const DEMO_SEGMENTS = [
+const DEMO_SEGMENTS = [
   { start: 0, end: 2, text: 'Cabinet Martin, bonjour.' },
   { start: 2, end: 6.4, text: 'Bonjour, Marie Dupont à l’appareil, pour la succession de mon père.' },
   { start: 6.4, end: 8.5, text: 'Le notaire attend les pièces signées.' },

@@ -9,7 +9,7 @@ import type { Express } from 'express';
 import type { Config } from '../config.ts';
 import { demoDataAllowed } from './policy.ts';
 
-export const DEMO_AUDIO = fileURLToPath(new URL('./audio/appel-demo.mp3', import.meta.url));
+const DEMO_AUDIO = fileURLToPath(new URL('./audio/appel-demo.mp3', import.meta.url));
 export const DEMO_RECORDINGS_PATH = '/demo-recordings/';
 
 /** GET /demo-recordings/<name>.mp3 → the demo audio, with Range support (any name: one file). */

@@ -146,7 +146,8 @@ const fr = {
   'contact.caseReference': 'Référence',
   'contact.caseTitle': 'Intitulé',
   'contact.createCase': 'Ouvrir le dossier',
-  'contacts.duplicate': 'Ce numéro est déjà celui de : {names}. Deux contacts sur un même numéro rendent la reconnaissance des appels ambiguë.',
+  'contacts.duplicate':
+    'Ce numéro est déjà celui de : {names}. Deux contacts sur un même numéro rendent la reconnaissance des appels ambiguë.',
   'contacts.createAnyway': 'Créer quand même',
   'calls.handledBy': 'pris par {name}',
   'calls.createContact': 'Créer le contact',
@@ -339,7 +340,8 @@ const en: Record<Key, string> = {
   'contact.caseReference': 'Reference',
   'contact.caseTitle': 'Title',
   'contact.createCase': 'Open the case',
-  'contacts.duplicate': 'This number already belongs to: {names}. Two contacts on one number make call matching ambiguous.',
+  'contacts.duplicate':
+    'This number already belongs to: {names}. Two contacts on one number make call matching ambiguous.',
   'contacts.createAnyway': 'Create anyway',
   'calls.handledBy': 'taken by {name}',
   'calls.createContact': 'Create the contact',

@@ -1,10 +1,10 @@
 // A call's AI statuses, read once for every place that shows them (the toast when an analysis ends,
 // the call list's badge, the call page): each step's state, how it should look, and why it did not
 // complete. "Analyse terminée" is said only when every step really completed.
-export const STEPS = ['transcript', 'summary', 'sentiment'] as const;
-export type Step = (typeof STEPS)[number];
-export type StepState = 'none' | 'pending' | 'processing' | 'completed' | 'failed' | 'skipped';
-export type Tone = 'idle' | 'busy' | 'ok' | 'warn' | 'bad';
+const STEPS = ['transcript', 'summary', 'sentiment'] as const;
+type Step = (typeof STEPS)[number];
+type StepState = 'none' | 'pending' | 'processing' | 'completed' | 'failed' | 'skipped';
+type Tone = 'idle' | 'busy' | 'ok' | 'warn' | 'bad';
 
 export interface StepStatus {
   step: Step;

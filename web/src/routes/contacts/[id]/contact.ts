@@ -1,6 +1,6 @@
 // The contact page's data (GraphQL): the contact, their cases and their latest calls; and the two
 // writes it offers (a new case for this contact).
-import { gqlMutation, graphql, type ResultOf } from '#lib/graphql.ts';
+import { gqlMutation, graphql } from '#lib/graphql.ts';
 
 export const CONTACT = graphql(`
   query Contact($id: UUID!) {
@@ -32,7 +32,6 @@ export const CONTACT = graphql(`
     }
   }
 `);
-export type ContactView = NonNullable<ResultOf<typeof CONTACT>['contactByRowId']>;
 
 const CREATE_CASE = graphql(`
   mutation NewCase($reference: String!, $title: String!) {
