@@ -11,10 +11,12 @@ let db: TestDatabase;
 let app: RunningApp;
 let browser: Browser;
 let page: Page;
+// No job worker in this process: an AI job queued here stays queued, so the statuses the tests set are
+// the ones the page shows (a worker would pick the job up and change them meanwhile).
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  [app, browser] = await Promise.all([startApp(db, await freePort(), { DEMO: '1' }), launchChromium()]);
+  [app, browser] = await Promise.all([startApp(db, await freePort(), { DEMO: '1', RINGSIDE_WORKER: '0' }), launchChromium()]);
   page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'fr-BE' });
 }, 120_000);
 
@@ -64,5 +66,39 @@ describe('the demo', () => {
     ).toEqual(['completed', 'completed', 'completed']);
     await expect.poll(() => page.getByText('Envoyer les pièces signées au notaire').count()).toBeGreaterThan(0);
     await page.screenshot({ path: `${ARTIFACTS}demo-call.png`, fullPage: true });
+  });
+
+  it('says why an analysis failed, and lets the administrator retry it', async () => {
+    const tenantId = (await db.owner.query(`select id from app_public.tenants where slug = 'cabinet-martin'`)).rows[0]
+      .id;
+    const id = await db.asOwnerFor(tenantId, async (c) => {
+      const { rows } = await c.query(
+        `update app_public.interaction_events set metadata = metadata || $1::jsonb
+          where external_id = 'demo-1005' returning id`,
+        [
+          JSON.stringify({
+            recording_url: 'https://cdn.ringover.example/r.mp3',
+            transcript_status: 'failed',
+            summary_status: 'skipped',
+            sentiment_status: 'skipped',
+            ai_errors: {
+              transcript: { status: 'failed', message: 'Le fichier audio est illisible', will_retry: false },
+              summary: { status: 'skipped', message: 'no transcript' },
+            },
+          }),
+        ],
+      );
+      return rows[0].id as string;
+    });
+    await page.goto(`${app.url}/calls/${id}`);
+    const status = page.getByTestId('ai-status');
+    await status.waitFor();
+    expect(await status.locator('[data-step="transcript"]').getAttribute('data-state')).toBe('failed');
+    expect(await status.textContent()).toContain('Le fichier audio est illisible');
+    expect(await page.getByTestId('transcript-status').textContent()).toBe('La transcription a échoué.');
+    await page.getByTestId('ai-retry').click();
+    await expect
+      .poll(() => status.locator('[data-step="transcript"]').getAttribute('data-state'), { timeout: 10_000 })
+      .toBe('pending');
   });
 });
