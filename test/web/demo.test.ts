@@ -16,7 +16,10 @@ let page: Page;
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  [app, browser] = await Promise.all([startApp(db, await freePort(), { DEMO: '1', RINGSIDE_WORKER: '0' }), launchChromium()]);
+  [app, browser] = await Promise.all([
+    startApp(db, await freePort(), { DEMO: '1', RINGSIDE_WORKER: '0' }),
+    launchChromium(),
+  ]);
   page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'fr-BE' });
 }, 120_000);
 
