@@ -26,6 +26,7 @@ import { installWebhooks } from './webhooks/install.ts';
 import { apiKeyReadiness } from './ringover-api/keys.ts';
 import { installSecurityHeaders } from './security/headers.ts';
 import { installWebUi, type WebUi } from './web-ui.ts';
+import { installDemoRecordings } from './demo/recordings.ts';
 
 export interface AppOptions {
   config: Config;
@@ -125,6 +126,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     maxDepth: config.GRAPHQL_MAX_DEPTH,
   });
   ctx.onClose(() => graphql.release());
+  installDemoRecordings(app, ctx);
   const webUi = opts.ui ? installWebUi(app, { dev: opts.ui.dev, apiUrl: `http://localhost:${config.PORT}` }) : null;
   if (webUi) ctx.onClose(() => webUi.close());
   installErrorHandling(app, ctx.logger);

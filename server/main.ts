@@ -14,11 +14,14 @@ import { migrateDatabase, roleUrl } from './db/migrate.ts';
 import { localSecrets } from './secrets.ts';
 import { seedDemo, DEMO_LOGIN } from './demo/seed.ts';
 import { demoDataAllowed } from './demo/policy.ts';
+import { withDemoRecordingHosts } from './demo/recordings.ts';
+import { completeDemoCall } from './demo/complete-call.ts';
 import { startServer, type RunningServer } from './server.ts';
 import { ensureWebBuild, type WebUi } from './web-ui.ts';
 import { startWorker, type RunningWorker } from './worker/runner.ts';
 
-const config = loadConfig();
+// In demo mode (outside production) the app's own demo recordings are an allowed recording host.
+const config = withDemoRecordingHosts(loadConfig());
 const logger = createLogger(config.LOG_LEVEL);
 const lifecycle = installLifecycle(logger);
 
@@ -65,6 +68,7 @@ async function main() {
     jwtSecret: secrets.jwtSecret,
     ui: serveUi ? { dev: devUi } : null,
   });
+  if (demo) await completeDemoCall(database.ownerUrl, demo.id, server.url);
   // The job worker (AI processing of recordings), as ringside_service; its metrics on the server's
   // /metrics. RINGSIDE_WORKER=0 leaves jobs to `npm run worker` processes (compose's worker service).
   if (config.RINGSIDE_WORKER) {

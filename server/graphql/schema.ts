@@ -151,7 +151,7 @@ export const RingsideSchemaPlugin = extendSchema((build) => {
         """
         currentTenant: Tenant
         """
-        Contacts whose name or company contains the text, or whose number is the number written in any form.
+        Contacts matching every word of the text in their name, company or e-mail (accents and case ignored), or whose number is the number written in any form, or contains the digits typed ("0470", "+32 470").
         """
         searchContacts(query: String!, first: Int = 50): [Contact!]!
       }
@@ -253,14 +253,8 @@ export const RingsideSchemaPlugin = extendSchema((build) => {
                 const text = query.trim();
                 if (text === '') return [];
                 const { rows } = await client.query<{ id: string }>({
-                  text: `select c.id from app_public.contacts c
-                        where c.tenant_id = app_hidden.current_tenant_id()
-                          and (c.display_name ilike app_hidden.like_pattern($1)
-                               or c.company ilike app_hidden.like_pattern($1)
-                               or c.email::text ilike app_hidden.like_pattern($1)
-                               or ($2::text is not null and c.phone_e164 = $2))
-                        order by lower(c.display_name), c.id
-                        limit $3`,
+                  // Words in any order, accents and case ignored, whole or partial numbers (000039).
+                  text: 'select id from app_hidden.search_contacts($1, $2, $3) as id',
                   values: [text, phone, Math.min(Math.max(first ?? 50, 1), 200)],
                 });
                 return rows.map((r) => r.id);

@@ -1,41 +1,61 @@
 // The live stream's events (GET /api/v1/events/stream), one type for the server that sends them and
 // the staff UI that receives them (web/src/lib/live/events.ts re-exports these types).
-// The call payloads are built in SQL: app_hidden.call_summary (000007-ingest.sql) and
+// The call payloads are built in SQL: app_hidden.call_summary (000038-one-call-shape.sql) and
 // app_hidden.announce_call_ai (000011-ai-processing.sql); keys whose value is null are left out.
 // Types only, so that the UI's bundle never loads this file (type imports are erased);
 // test/live/event-shapes.test.ts checks real payloads from the SQL against these types' keys.
 
-/** A call as the live stream announces it (app_hidden.call_summary). */
+/**
+ * A call as the live stream announces it (app_hidden.call_summary): the same shape as an item of
+ * GET /api/v1/ringover/calls (app_hidden.call_json without the detail-only AI results), 000038.
+ */
 export interface LiveCall {
   /** The timeline entry's id (app_public.interaction_events.id). */
   id: string;
   /** Ringover's call id, as exact decimal text. */
   call_id?: string;
+  /** Stored in the firm's language; the UI renders its own from the facts (#lib/calls/title.ts). */
   title: string;
+  body?: string;
   occurred_at: string;
   direction?: 'inbound' | 'outbound';
   call_type?: 'answered' | 'missed' | 'voicemail';
   /** Ringover's last state: ringing, answered, hangup… */
   status?: string;
   duration_seconds?: number;
+  caller_number?: string;
+  callee_number?: string;
   /** The external party's number, E.164 when it could be read, and as it is shown. */
-  number?: string;
-  number_display?: string;
-  contact?: { id: string; name: string };
-  case?: { id: string; reference: string; title: string };
-  /** How the contact was found: exact, ambiguous, none… */
-  contact_match?: string;
+  external_number?: string;
+  external_number_display?: string;
+  started_at?: string;
+  answered_at?: string;
+  ended_at?: string;
   has_recording?: boolean;
-}
-
-/** A call whose AI processing finished (app_hidden.announce_call_ai). */
-export interface LiveCallAi extends LiveCall {
+  has_voicemail?: boolean;
+  /** How the contact was found: unique, ambiguous, none… */
+  contact_match?: string;
+  contact?: { id: string; name: string; phone_e164: string | null };
+  case?: { id: string; reference: string; title: string; status: string };
+  /** The Ringover user who took or made the call. */
+  handled_by?: { id?: unknown; name?: string; email?: string };
+  /** What staff added in Ringover: tag names and the call's comment. */
+  tags?: string[];
+  comments?: string;
+  /** Where the facts came from: Ringover's webhooks, its API (backfill), or both. */
+  sources?: Array<'webhook' | 'api'>;
   transcript_status?: string;
   summary_status?: string;
   sentiment_status?: string;
   /** -1 (negative) … 1 (positive). */
   sentiment_score?: number;
   sentiment_label?: string;
+  created_at?: string;
+  updated_at?: string;
+}
+
+/** A call whose AI processing finished (app_hidden.announce_call_ai). */
+export interface LiveCallAi extends LiveCall {
   ai_summary?: string;
   tasks_count?: number;
 }

@@ -197,7 +197,7 @@ describe('ingest_ringover_delivery', () => {
       [2, 'call_ringing'],
       [3, 'call_event_updated'],
     ]);
-    expect(events[1]!.payload).toMatchObject({ call_id: 'live-1', number: '+32470123456', status: 'ringing' });
+    expect(events[1]!.payload).toMatchObject({ call_id: 'live-1', external_number: '+32470123456', status: 'ringing' });
   });
 
   it('applies 20 concurrent identical deliveries exactly once', async () => {

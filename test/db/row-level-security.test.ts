@@ -96,7 +96,7 @@ describe('row-level security', () => {
       updated: (await c.query('update app_public.contacts set first_name = $1 where id = $2', ['Pirate', contactB]))
         .rowCount,
       relinked: (
-        await c.query('update app_public.interaction_events set case_id = null where external_id = $1', ['b-call'])
+        await c.query('update app_public.interaction_events set contact_id = null where external_id = $1', ['b-call'])
       ).rowCount,
       deleted: (await c.query('delete from app_public.cases where id = $1', [caseB])).rowCount,
     }));

@@ -244,29 +244,36 @@ describe('GraphQL at /graphql', () => {
     expect(other.data!.searchContacts).toEqual([]);
   });
 
-  it('re-links a call to another case of the same tenant', async () => {
+  it('re-links a call to another case of the same tenant (through the audited relinkCall)', async () => {
     const res = await gql(
       tokenA,
-      'mutation($id: UUID!, $case: UUID!) { updateInteractionEventByRowId(input: { rowId: $id, interactionEventPatch: { caseId: $case } }) { interactionEvent { caseId } } }',
+      'mutation($id: UUID!, $case: UUID!) { relinkCall(input: { callId: $id, caseId: $case }) { interactionEvent { caseId } } }',
       {
         id: callA,
         case: caseA2,
       },
     );
     expect(res.errors).toBeUndefined();
-    expect(res.data!.updateInteractionEventByRowId.interactionEvent.caseId).toBe(caseA2);
+    expect(res.data!.relinkCall.interactionEvent.caseId).toBe(caseA2);
   });
 
   it("cannot link a call to another tenant's case, nor move a row to another tenant", async () => {
     const link = await gql(
       tokenA,
-      'mutation($id: UUID!, $case: UUID!) { updateInteractionEventByRowId(input: { rowId: $id, interactionEventPatch: { caseId: $case } }) { interactionEvent { caseId } } }',
+      'mutation($id: UUID!, $case: UUID!) { relinkCall(input: { callId: $id, caseId: $case }) { interactionEvent { caseId } } }',
       {
         id: callA,
         case: caseB,
       },
     );
     expect(link.errors?.length).toBeGreaterThan(0);
+    // The plain column patch, which left no trace, is gone from the API.
+    const untraced = await gql(
+      tokenA,
+      'mutation($id: UUID!, $case: UUID!) { updateInteractionEventByRowId(input: { rowId: $id, interactionEventPatch: { caseId: $case } }) { interactionEvent { caseId } } }',
+      { id: callA, case: caseA },
+    );
+    expect(untraced.errors?.[0]?.message).toMatch(/caseId/);
     const move = await gql(
       tokenA,
       'mutation($id: UUID!, $t: UUID!) { updateCaseByRowId(input: { rowId: $id, casePatch: { tenantId: $t } }) { case { rowId } } }',

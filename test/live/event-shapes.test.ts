@@ -13,25 +13,38 @@ const CALL = {
   id: true,
   call_id: true,
   title: true,
+  body: true,
   occurred_at: true,
   direction: true,
   call_type: true,
   status: true,
   duration_seconds: true,
-  number: true,
-  number_display: true,
+  caller_number: true,
+  callee_number: true,
+  external_number: true,
+  external_number_display: true,
+  started_at: true,
+  answered_at: true,
+  ended_at: true,
+  has_recording: true,
+  has_voicemail: true,
+  contact_match: true,
   contact: true,
   case: true,
-  contact_match: true,
-  has_recording: true,
-} satisfies Record<keyof LiveCall, true>;
-const CALL_AI = {
-  ...CALL,
+  handled_by: true,
+  tags: true,
+  comments: true,
+  sources: true,
   transcript_status: true,
   summary_status: true,
   sentiment_status: true,
   sentiment_score: true,
   sentiment_label: true,
+  created_at: true,
+  updated_at: true,
+} satisfies Record<keyof LiveCall, true>;
+const CALL_AI = {
+  ...CALL,
   ai_summary: true,
   tasks_count: true,
 } satisfies Record<keyof LiveCallAi, true>;
@@ -125,8 +138,17 @@ describe('live event payloads', () => {
         continue;
       }
       for (const key of ['id', 'title', 'occurred_at']) expect(data, `${event.event}.${key}`).toHaveProperty(key);
-      expect(Object.keys(data.contact as object).sort(), `${event.event}.contact`).toEqual(['id', 'name']);
-      expect(Object.keys(data.case as object).sort(), `${event.event}.case`).toEqual(['id', 'reference', 'title']);
+      expect(Object.keys(data.contact as object).sort(), `${event.event}.contact`).toEqual([
+        'id',
+        'name',
+        'phone_e164',
+      ]);
+      expect(Object.keys(data.case as object).sort(), `${event.event}.case`).toEqual([
+        'id',
+        'reference',
+        'status',
+        'title',
+      ]);
     }
   });
 });

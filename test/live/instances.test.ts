@@ -82,7 +82,7 @@ describe('two server processes on one database', () => {
     expect(stream.of().map((e) => e.event)).toEqual(['call_event_created', 'call_ringing']);
     expect(json(stream.of('call_ringing')[0])).toMatchObject({
       call_id: '5987654321',
-      number: '+32470123456',
+      external_number: '+32470123456',
       contact: { id: marie, name: 'Marie Dupont' },
       case: { reference: '2026/042' },
     });

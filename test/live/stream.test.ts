@@ -115,7 +115,7 @@ describe('events', () => {
       call_id: 'pop-1',
       direction: 'inbound',
       status: 'ringing',
-      number: '+32470123456',
+      external_number: '+32470123456',
       contact: { id: marie, name: 'Marie Dupont' },
       case: { reference: '2026/042', title: 'Succession Dupont' },
     });

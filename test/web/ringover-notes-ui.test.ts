@@ -76,7 +76,7 @@ describe('Ringover tags and comments in the staff UI', () => {
     await expect.poll(() => page.getByTestId('calls-total').textContent()).toBe('2 appels');
     await page.getByTestId('tag-chips').getByRole('link', { name: 'Nouveau client' }).click();
     await page.waitForURL(/\?tag=Nouveau\+client$/);
-    await expect.poll(() => page.getByTestId('calls-total').textContent()).toBe('1 appels');
+    await expect.poll(() => page.getByTestId('calls-total').textContent()).toBe('1 appel');
     expect(await page.locator('input[name="tag"]').inputValue()).toBe('Nouveau client');
   });
 

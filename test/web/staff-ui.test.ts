@@ -120,7 +120,7 @@ describe('the staff UI in Chromium', () => {
     await page.getByRole('button', { name: 'Se connecter' }).click();
     await page.waitForURL(/\/calls$/);
     await page.locator('[data-testid="connection-badge"][data-status="open"]').waitFor();
-    await expect.poll(() => page.getByTestId('calls-total').textContent()).toBe('0 appels');
+    await expect.poll(() => page.getByTestId('calls-total').textContent()).toBe('0 appel');
   });
 
   it('shows a webhook call as a toast and a new row, without reload', async () => {
@@ -133,7 +133,7 @@ describe('the staff UI in Chromium', () => {
     const row = page.locator(`[data-testid="call-row"][data-call-id="${callId}"]`);
     await row.waitFor();
     expect(await row.textContent()).toContain('Marie Dupont');
-    expect(await page.getByTestId('calls-total').textContent()).toBe('1 appels');
+    expect(await page.getByTestId('calls-total').textContent()).toBe('1 appel');
     expect(
       await page.evaluate(() => (window as unknown as { marker: number }).marker),
       'the page was not reloaded',
@@ -193,13 +193,28 @@ describe('the staff UI in Chromium', () => {
     expect(await page.getByTestId('sentiment').getAttribute('data-tone')).toBe('positive');
     await shot('03-call-player');
 
-    // Keyboard: space pauses, the left arrow goes back 10 s.
+    // Keyboard: outside the player, Space is the page's (issue 13, finding 6: it used to play/pause
+    // from anywhere); with the player focused, Space pauses and the left arrow goes back 10 s.
     await page.getByTestId('summary').click();
+    await page.keyboard.press('Space');
+    expect((await audioState()).paused, 'Space outside the player leaves playback alone').toBe(false);
+    await page.getByTestId('player').focus();
     await page.keyboard.press('Space');
     await expect.poll(async () => (await audioState()).paused).toBe(true);
     const before = (await audioState()).time;
     await page.keyboard.press('ArrowLeft');
     await expect.poll(async () => (await audioState()).time).toBeLessThan(before - 9);
+    // The seek slider: 1 s per arrow, 5 s with Shift.
+    const slider = page.getByRole('slider', { name: 'Position dans l’enregistrement' });
+    await slider.focus();
+    const at = (await audioState()).time;
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(async () => (await audioState()).time).toBeCloseTo(at + 1, 0);
+    await page.keyboard.press('Shift+ArrowRight');
+    await expect.poll(async () => (await audioState()).time).toBeCloseTo(at + 6, 0);
+    // The transcript is one tab stop; the arrows move between its lines.
+    const stops = await page.getByTestId('segment').evaluateAll((els) => els.filter((e) => e.tabIndex === 0).length);
+    expect(stops).toBe(1);
   });
 
   it('shows the call in the case timeline', async () => {
@@ -245,6 +260,13 @@ describe('the staff UI in Chromium', () => {
   });
 
   it('pops the caller and their case up while a call is still ringing', async () => {
+    const headingTop = () =>
+      page
+        .locator('main h1')
+        .first()
+        .evaluate((el) => el.getBoundingClientRect().top);
+    const before = await headingTop();
+    const toastsBefore = await page.getByTestId('toast').count();
     const res = await sendWebhook(
       app.url,
       tenant.slug,
@@ -256,6 +278,28 @@ describe('the staff UI in Chromium', () => {
     await pop.waitFor({ timeout: 10_000 });
     expect(await pop.textContent()).toContain('Marie Dupont');
     expect(await pop.textContent()).toContain('2026/042');
+    expect(await headingTop(), 'the card floats over the page: nothing under the pointer moves').toBe(before);
+    expect(await page.getByTestId('ringing-announcement').textContent()).toContain('Appel entrant : Marie Dupont');
+    expect(
+      await page.evaluate(() => document.activeElement?.closest('[data-testid="screen-pop"]') ?? null),
+      'the card does not take the focus',
+    ).toBeNull();
+
+    // A second call rings meanwhile: two cards, one per call; neither also raises an "Appel reçu" toast.
+    const second = await sendWebhook(
+      app.url,
+      tenant.slug,
+      tenant.webhookSecret,
+      envelope('ringing', 'e2e-4', {
+        answered_time: null,
+        hangup_time: null,
+        duration_in_seconds: null,
+        from_number: '32471999888',
+      }),
+    );
+    expect(second.status).toBe(202);
+    await expect.poll(() => pop.count(), { timeout: 10_000 }).toBe(2);
+    expect(await page.getByTestId('toast').count(), 'no toast for a call that has its ringing card').toBe(toastsBefore);
     await shot('09-screen-pop');
   });
 

@@ -1,5 +1,6 @@
 // The REST API on the same origin; the session is the HttpOnly cookie set by login.
 import { goto } from '$app/navigation';
+import type { LiveCall } from './live/events.ts';
 
 export class ApiError extends Error {
   readonly status: number;
@@ -35,35 +36,8 @@ export function query(params: Record<string, string | number | null | undefined>
   return text ? `?${text}` : '';
 }
 
-export interface CallSummary {
-  id: string;
-  call_id?: string;
-  title: string;
-  occurred_at: string;
-  direction?: 'inbound' | 'outbound';
-  call_type?: 'answered' | 'missed' | 'voicemail';
-  status?: string;
-  duration_seconds?: number;
-  external_number?: string;
-  external_number_display?: string;
-  number?: string;
-  number_display?: string;
-  has_recording?: boolean;
-  has_voicemail?: boolean;
-  /** What staff added in Ringover: tag names and the call's comment. */
-  tags?: string[];
-  comments?: string;
-  /** Where the facts came from: Ringover's webhooks, its API (backfill), or both. */
-  sources?: Array<'webhook' | 'api'>;
-  contact_match?: string;
-  contact?: { id: string; name: string; phone_e164?: string };
-  case?: { id: string; reference: string; title: string; status?: string };
-  sentiment_score?: number;
-  sentiment_label?: string;
-  transcript_status?: string;
-  summary_status?: string;
-  sentiment_status?: string;
-}
+/** A call in the list: exactly what the live stream announces (one shape, 000038-one-call-shape.sql). */
+export type CallSummary = LiveCall;
 
 export interface CallDetail extends CallSummary {
   ai_summary?: string;

@@ -1,4 +1,5 @@
-// Display helpers shared by the pages.
+// Display helpers shared by the pages. Dates use the regional locale (fr-BE, en-GB), never US forms.
+import { regionalLocale } from './i18n/message.ts';
 
 export function formatDuration(seconds: number | null | undefined): string {
   if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return '–';
@@ -11,7 +12,9 @@ export function formatDuration(seconds: number | null | undefined): string {
 
 export function formatDateTime(iso: string | null | undefined, locale: string): string {
   if (!iso) return '–';
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'short' }).format(new Date(iso));
+  return new Intl.DateTimeFormat(regionalLocale(locale), { dateStyle: 'short', timeStyle: 'short' }).format(
+    new Date(iso),
+  );
 }
 
 /** Colour band of a sentiment score in -1..1. */

@@ -1,0 +1,19 @@
+--! Previous: sha1:2dd562107de58786589b27c92fbbb3d27b68f176
+--! Hash: sha1:0f10295e9f94db8896d8c1c8ece6b9433f360aa0
+--! Message: one-call-shape
+
+-- Why this shape: a call reached the staff UI in two shapes — the REST list's (call_json:
+-- external_number_display, handled_by, the case's status…) and the live stream's (call_summary:
+-- number_display, fewer keys) — and the UI translated between them, which is how a live row came to
+-- lack what a reloaded one had. The live payload is now the REST list item itself, one definition
+-- (app_hidden.call_json, without the detail-only AI results); announce_call_ai adds its statuses on top.
+
+create or replace function app_hidden.call_summary(p_event app_public.interaction_events)
+  returns jsonb
+  language sql stable
+  set search_path = pg_catalog, pg_temp
+  as $$ select app_hidden.call_json(p_event, false) $$;
+comment on function app_hidden.call_summary(app_public.interaction_events) is
+  'The live-event payload for a call: exactly a REST call-list item (app_hidden.call_json without the detail-only AI results).';
+-- Ingestion, the worker and the backfill (ringside_service) announce calls: they now build the REST shape.
+grant execute on function app_hidden.call_json(app_public.interaction_events, boolean) to ringside_service;
