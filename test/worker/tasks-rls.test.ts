@@ -133,7 +133,8 @@ describe('tasks', () => {
     const kept = await asServiceFor(
       db.pools.service,
       a.tenantId,
-      async (c) => (await c.query(`update app_public.tasks set title = '—', description = null where source <> 'ai'`)).rowCount,
+      async (c) =>
+        (await c.query(`update app_public.tasks set title = '—', description = null where source <> 'ai'`)).rowCount,
     );
     expect(kept).toBe(0);
     expect(
