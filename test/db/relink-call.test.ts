@@ -90,9 +90,12 @@ describe('relink_call', () => {
         )
       ).rows,
     }));
+    // The AI task that followed the call moves with it, and so does the callback its missed call
+    // opened; the one staff filed elsewhere stays.
     expect(tasks).toEqual([
       { title: 'Envoyer les pièces', case_id: closedCase },
       { title: 'Classé ailleurs', case_id: null },
+      { title: 'Rappeler Marie Dupont', case_id: closedCase },
     ]);
     expect(trail).toEqual([{ from_case_id: succession, to_case_id: closedCase, changed_by: user.id }]);
     expect(live[0]?.payload.case).toMatchObject({ id: closedCase, reference: '2019/007' });

@@ -117,11 +117,9 @@ describe('time entries', () => {
     );
     expect((await entriesOf(eventId))[0].description).toBe("Préparer l'acte de succession.");
     const [{ id }] = await entriesOf(eventId);
-    await staff((c) =>
-      c.query('update app_public.interaction_events set case_id = $2 where id = $1', [eventId, caseB]),
-    );
+    await staff((c) => c.query('select app_public.relink_call($1, $2)', [eventId, caseB]));
     expect(await entriesOf(eventId)).toMatchObject([{ id, case_id: caseB, status: 'draft' }]);
-    await staff((c) => c.query('update app_public.interaction_events set case_id = null where id = $1', [eventId]));
+    await staff((c) => c.query('select app_public.relink_call($1, null)', [eventId]));
     expect(await entriesOf(eventId)).toEqual([]);
   });
 
@@ -136,9 +134,7 @@ describe('time entries', () => {
         eventId,
       ]),
     );
-    await staff((c) =>
-      c.query('update app_public.interaction_events set case_id = $2 where id = $1', [eventId, caseB]),
-    );
+    await staff((c) => c.query('select app_public.relink_call($1, $2)', [eventId, caseB]));
     expect(await entriesOf(eventId)).toMatchObject([{ case_id: caseA, minutes: 18, status: 'confirmed' }]);
     const second = await staff((c) =>
       c

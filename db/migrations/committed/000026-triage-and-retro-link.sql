@@ -1,5 +1,5 @@
 --! Previous: sha1:676363b45f5890edeafc5072bc7f81508798f5ec
---! Hash: sha1:414cc2ab3d20296194460b91f9106a2a0ec840f7
+--! Hash: sha1:09cf0a73737fd57e209d2d34e908cf9968dcca7a
 --! Message: triage-and-retro-link
 
 -- Why this shape: a call from an unknown number is recorded without a contact, and one from a shared
@@ -153,9 +153,12 @@ create function app_hidden.case_active_at(p_contact_id uuid, p_at timestamptz) r
 comment on function app_hidden.case_active_at(uuid, timestamptz) is 'The contact''s case that was active at p_at (opened by then and not yet closed), most recently opened first; null when none.';
 grant execute on function app_hidden.case_active_at(uuid, timestamptz) to ringside_staff, ringside_service;
 
+-- Both are security definer: staff may not write a call's case directly (000035: every move of a call
+-- is audited), and these two keep their own trail (call_link_batches, call_link_items). Each acts on
+-- the current tenant only, names it in every statement, and checks every id it is given against it.
 create function app_public.link_number_calls(phone_e164 text, contact_id uuid, case_id uuid default null)
   returns app_public.call_link_batches
-  language plpgsql volatile
+  language plpgsql volatile security definer
   set search_path = pg_catalog, pg_temp
   as $$
 declare
@@ -216,7 +219,7 @@ grant execute on function app_public.link_number_calls(text, uuid, uuid) to ring
 
 create function app_public.undo_call_link(batch_id uuid)
   returns app_public.call_link_batches
-  language plpgsql volatile
+  language plpgsql volatile security definer
   set search_path = pg_catalog, pg_temp
   as $$
 declare

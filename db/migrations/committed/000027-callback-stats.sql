@@ -1,5 +1,5 @@
---! Previous: sha1:414cc2ab3d20296194460b91f9106a2a0ec840f7
---! Hash: sha1:586c2aa1de1bef1427388e95fe767f0fe7dc1e4f
+--! Previous: sha1:09cf0a73737fd57e209d2d34e908cf9968dcca7a
+--! Hash: sha1:b503a2f8e768e04249c61d689ba968245b3c977f
 --! Message: callback-stats
 
 -- Why this shape: how fast a firm calls back is the figure that says whether missed calls are

@@ -1,5 +1,5 @@
---! Previous: sha1:586c2aa1de1bef1427388e95fe767f0fe7dc1e4f
---! Hash: sha1:63e616e3f50afd00ad5db3828a4fa09dc38732f4
+--! Previous: sha1:b503a2f8e768e04249c61d689ba968245b3c977f
+--! Hash: sha1:8b7a0cf5ee2dd3b4c85e7dcd9b954e27a91c7c5c
 --! Message: work-lists
 
 -- Why this shape: the tasks and time pages ask questions a plain table listing cannot (mine or all,

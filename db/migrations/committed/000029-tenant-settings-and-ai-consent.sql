@@ -1,5 +1,5 @@
---! Previous: sha1:63e616e3f50afd00ad5db3828a4fa09dc38732f4
---! Hash: sha1:822ae455ffb86e05d6fde96f6f0501b2b0221171
+--! Previous: sha1:8b7a0cf5ee2dd3b4c85e7dcd9b954e27a91c7c5c
+--! Hash: sha1:825db7da627d9d2cc7b479a27810cc3389230aed
 --! Message: tenant-settings-and-ai-consent
 
 -- Why this shape: a firm's recordings are among the most sensitive data it holds, so sending them to

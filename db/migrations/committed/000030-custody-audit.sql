@@ -1,5 +1,5 @@
---! Previous: sha1:822ae455ffb86e05d6fde96f6f0501b2b0221171
---! Hash: sha1:793907a20d2db11850964c1229b5f668629f2495
+--! Previous: sha1:825db7da627d9d2cc7b479a27810cc3389230aed
+--! Hash: sha1:a1b724ba6383fec3262d8c726c406b7d583fb1db
 --! Message: custody-audit
 
 -- Why this shape: a firm must be able to tell who listened to a recording, and who changed its custody

@@ -1,5 +1,5 @@
---! Previous: sha1:793907a20d2db11850964c1229b5f668629f2495
---! Hash: sha1:1168e874009fe0b367b8fc2585b6ea2565533b1b
+--! Previous: sha1:a1b724ba6383fec3262d8c726c406b7d583fb1db
+--! Hash: sha1:d28f50df8ea310cf4282e385b75762c7f123a03b
 --! Message: retention
 
 -- Why this shape: a firm keeps each kind of data only as long as its settings say (000029), and

@@ -1,5 +1,5 @@
---! Previous: sha1:1168e874009fe0b367b8fc2585b6ea2565533b1b
---! Hash: sha1:6d955b81cd7dfec1579633639c5a07432cf2268d
+--! Previous: sha1:d28f50df8ea310cf4282e385b75762c7f123a03b
+--! Hash: sha1:376b1c7636a4bd3e76db437b84d20280dd1d35bc
 --! Message: erasure-and-export
 
 -- Why this shape: a person may ask for their data (right of access) or for its erasure (right to

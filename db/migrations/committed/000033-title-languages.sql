@@ -1,5 +1,5 @@
---! Previous: sha1:6d955b81cd7dfec1579633639c5a07432cf2268d
---! Hash: sha1:aebebf9c0d96776772377276be0e29608df67532
+--! Previous: sha1:376b1c7636a4bd3e76db437b84d20280dd1d35bc
+--! Hash: sha1:0e5de716ec5ee72770300a0baee1563e029f0fa9
 --! Message: title-languages
 
 -- Why this shape: a firm's timeline speaks its language (tenants.language: fr, nl, de, en). The title

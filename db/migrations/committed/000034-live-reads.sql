@@ -1,5 +1,5 @@
---! Previous: sha1:aebebf9c0d96776772377276be0e29608df67532
---! Hash: sha1:8f89d72514a51af24d97504367749d18fb84ccc2
+--! Previous: sha1:0e5de716ec5ee72770300a0baee1563e029f0fa9
+--! Hash: sha1:742daeeee594de7760831d5ce083c14abe2f9682
 --! Message: live-reads
 
 -- Why this shape: the live relays (server/live/hub.ts) read the event log in three ways — where each

@@ -1,5 +1,5 @@
---! Previous: sha1:8f89d72514a51af24d97504367749d18fb84ccc2
---! Hash: sha1:3d6729808bef38f676ca4388133fb724928c5110
+--! Previous: sha1:742daeeee594de7760831d5ce083c14abe2f9682
+--! Hash: sha1:718b1da6e2d35d2eef0f3a8fb4083d14c2bfa89a
 --! Message: relink-call
 
 -- Why this shape: filing a client's recording in someone else's case breaks confidentiality, so
@@ -85,10 +85,10 @@ begin
    where e.tenant_id = v_tenant and e.id = v_old.id
   returning e.* into v_new;
 
-  -- AI tasks go where their call goes, unless staff already filed them elsewhere.
+  -- AI tasks and the callback go where their call goes, unless staff already filed them elsewhere.
   update app_public.tasks t
      set case_id = relink_call.case_id
-   where t.tenant_id = v_tenant and t.interaction_event_id = v_old.id and t.source = 'ai'
+   where t.tenant_id = v_tenant and t.interaction_event_id = v_old.id and t.source in ('ai', 'callback')
      and t.case_id is not distinct from v_old.case_id;
 
   insert into app_public.call_case_changes (tenant_id, interaction_event_id, from_case_id, to_case_id)

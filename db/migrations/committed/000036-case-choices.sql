@@ -1,5 +1,5 @@
---! Previous: sha1:3d6729808bef38f676ca4388133fb724928c5110
---! Hash: sha1:3e277d878c289ebac4f77f369855bf4dddd43df0
+--! Previous: sha1:718b1da6e2d35d2eef0f3a8fb4083d14c2bfa89a
+--! Hash: sha1:6d706de41c1da4b3229db81390908204fe4e79c4
 --! Message: case-choices
 
 -- Why this shape: the "file this call in a case" picker must put the right case within reach and

@@ -1,5 +1,5 @@
---! Previous: sha1:3e277d878c289ebac4f77f369855bf4dddd43df0
---! Hash: sha1:2dd562107de58786589b27c92fbbb3d27b68f176
+--! Previous: sha1:6d706de41c1da4b3229db81390908204fe4e79c4
+--! Hash: sha1:262fde23d4c301bf93d4fe8de344aa282b201694
 --! Message: retry-call-ai
 
 -- Why this shape: a failed or skipped AI step used to be visible only to whoever could run

@@ -1,5 +1,5 @@
---! Previous: sha1:2dd562107de58786589b27c92fbbb3d27b68f176
---! Hash: sha1:0f10295e9f94db8896d8c1c8ece6b9433f360aa0
+--! Previous: sha1:262fde23d4c301bf93d4fe8de344aa282b201694
+--! Hash: sha1:7b988ae153a9a1d93b0e0e94aa62bfa6b867fff6
 --! Message: one-call-shape
 
 -- Why this shape: a call reached the staff UI in two shapes — the REST list's (call_json:

@@ -1,5 +1,5 @@
---! Previous: sha1:0f10295e9f94db8896d8c1c8ece6b9433f360aa0
---! Hash: sha1:81ae923419515a533b5e17493d0991d7cddf4f25
+--! Previous: sha1:7b988ae153a9a1d93b0e0e94aa62bfa6b867fff6
+--! Hash: sha1:51e53b782f1357a21769a66b974450ff57431c86
 --! Message: contact-search
 
 -- Why this shape: staff search contacts the way they say them: "DUPONT marie" (words in any order,
