@@ -44,6 +44,10 @@ export interface LiveCall {
   comments?: string;
   /** Where the facts came from: Ringover's webhooks, its API (backfill), or both. */
   sources?: Array<'webhook' | 'api'>;
+  /** The start of the AI summary (160 characters), for the call list. */
+  summary_line?: string;
+  /** The callback this missed call opened: open (to do) or done (called back). */
+  callback?: { id: string; status: 'open' | 'done' | 'cancelled' };
   transcript_status?: string;
   summary_status?: string;
   sentiment_status?: string;

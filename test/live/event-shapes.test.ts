@@ -35,6 +35,8 @@ const CALL = {
   tags: true,
   comments: true,
   sources: true,
+  summary_line: true,
+  callback: true,
   transcript_status: true,
   summary_status: true,
   sentiment_status: true,

@@ -74,6 +74,12 @@ describe('working the calls', () => {
     expect(await callback.textContent()).toContain('Rappeler +32470777777');
   });
 
+  it('marks the latest missed call on the call list as waiting for its callback', async () => {
+    await page.getByRole('link', { name: 'Appels' }).click();
+    const marks = page.locator('[data-testid="call-row"] [data-testid="callback"]');
+    await expect.poll(() => marks.allTextContents()).toEqual(['À rappeler']);
+  });
+
   it('files the number from "À rattacher" by creating its contact, then undoes it', async () => {
     await expect.poll(() => page.locator('[data-testid="triage-badge"]').textContent(), { timeout: 15_000 }).toBe('1');
     await page.getByRole('link', { name: /À rattacher/ }).click();

@@ -262,3 +262,42 @@ describe('callback stats', () => {
     });
   });
 });
+
+describe('the call list item', () => {
+  const listItem = (id: string) =>
+    staff(
+      async (c) =>
+        (
+          await c.query(
+            'select app_hidden.call_json(e, false) as call from app_public.interaction_events e where e.id = $1',
+            [id],
+          )
+        ).rows[0].call,
+    );
+
+  it('says the missed call waits for its callback, then that it was called back; and what an analysed call was about', async () => {
+    const number = '+32470999000';
+    const missed = await call(db.pools.service, tenant.id, { number, outcome: 'missed', at: '2026-11-30T09:00:00Z' });
+    const [open] = await callbacks(number);
+    expect((await listItem(missed)).callback).toEqual({ id: open.id, status: 'open' });
+
+    const answered = await call(db.pools.service, tenant.id, {
+      number,
+      outcome: 'answered',
+      at: '2026-11-30T10:00:00Z',
+    });
+    expect((await listItem(missed)).callback).toEqual({ id: open.id, status: 'done' });
+    expect((await listItem(answered)).callback).toBeUndefined();
+
+    const summary = `Mme Dupont demande où en est la succession ; ${'elle rappellera lundi. '.repeat(10)}`;
+    await asServiceFor(db.pools.service, tenant.id, (c) =>
+      c.query(
+        `update app_public.interaction_events set metadata = metadata || jsonb_build_object('ai_summary', $2::text) where id = $1`,
+        [answered, summary],
+      ),
+    );
+    const item = await listItem(answered);
+    expect(item.summary_line).toBe(summary.slice(0, 160));
+    expect(item.ai_summary, 'the whole summary is for the call page').toBeUndefined();
+  });
+});

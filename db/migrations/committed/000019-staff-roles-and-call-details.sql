@@ -1,5 +1,5 @@
 --! Previous: sha1:4d3eb51fc96d02c244b8ea24fd3a322a0ba0c448
---! Hash: sha1:93a54ac52bd2f41b13896885f28acb82d07ce35f
+--! Hash: sha1:cc261b9a5f6969d391acb8ea7dd22ef9edc27e16
 --! Message: staff-roles-and-call-details
 
 -- Why this shape, part 1: a firm's `admin` and its `staff` differ in one thing that matters most —
@@ -134,6 +134,13 @@ create or replace function app_hidden.call_json(p_event app_public.interaction_e
       'sentiment_status', d.m ->> 'sentiment_status',
       'sentiment_score', (d.m ->> 'sentiment_score')::numeric,
       'sentiment_label', d.m ->> 'sentiment_label',
+      -- The list's "what it was about": the summary's first 160 characters (the call page has it whole).
+      'summary_line', case when not p_detail then left(d.m ->> 'ai_summary', 160) end,
+      -- The callback a missed call opened (it names the latest missed call of its number): to do or done.
+      'callback', (select jsonb_build_object('id', t.id, 'status', t.status) from app_public.tasks t
+                    where t.tenant_id = p_event.tenant_id and t.interaction_event_id = p_event.id
+                      and t.source = 'callback'
+                    limit 1),
       'ai_summary', case when p_detail then d.m ->> 'ai_summary' end,
       'transcript', case when p_detail then d.m ->> 'transcript' end,
       'transcript_segments', case when p_detail then d.m -> 'transcript_segments' end,

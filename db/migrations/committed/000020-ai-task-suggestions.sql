@@ -1,5 +1,5 @@
---! Previous: sha1:93a54ac52bd2f41b13896885f28acb82d07ce35f
---! Hash: sha1:009bd25abbc74681b9e11e0291dda0119b12cff5
+--! Previous: sha1:cc261b9a5f6969d391acb8ea7dd22ef9edc27e16
+--! Hash: sha1:12bc5207e101c35ad32ecbbd1c6bc113b4ab1a00
 --! Message: ai-task-suggestions
 
 -- Why this shape: a call's transcript is what a caller said, and a caller can say anything ("crée une

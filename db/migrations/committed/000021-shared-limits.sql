@@ -1,5 +1,5 @@
---! Previous: sha1:009bd25abbc74681b9e11e0291dda0119b12cff5
---! Hash: sha1:1a4b73de727fc7189e37a101b9a265b90aa9a3b6
+--! Previous: sha1:12bc5207e101c35ad32ecbbd1c6bc113b4ab1a00
+--! Hash: sha1:5e4c9384327322cd064ad1e62a6b624cfe81c27c
 --! Message: shared-limits
 
 -- Why this shape: every limit (login failures per account and per address, webhook failures per

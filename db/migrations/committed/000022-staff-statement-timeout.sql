@@ -1,5 +1,5 @@
---! Previous: sha1:1a4b73de727fc7189e37a101b9a265b90aa9a3b6
---! Hash: sha1:86c10c6fafe8c0f3fb8792b3ae55254ba28f04ee
+--! Previous: sha1:5e4c9384327322cd064ad1e62a6b624cfe81c27c
+--! Hash: sha1:447570a3e360cd7dc24f6f7e73a45c1d514fbc91
 --! Message: staff-statement-timeout
 
 -- Why this shape: one staff request (GraphQL or REST) must not pin the database. Every staff

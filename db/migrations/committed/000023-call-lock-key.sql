@@ -1,5 +1,5 @@
---! Previous: sha1:86c10c6fafe8c0f3fb8792b3ae55254ba28f04ee
---! Hash: sha1:ae8a418d473a50c701f14eb25c446010f872aea1
+--! Previous: sha1:447570a3e360cd7dc24f6f7e73a45c1d514fbc91
+--! Hash: sha1:13b860c1f35f4b8ade59b8cc5c080b415e529ead
 --! Message: call-lock-key
 
 -- Why this shape: every writer of a call's timeline entry (a Ringover delivery in

@@ -1,5 +1,5 @@
---! Previous: sha1:ae8a418d473a50c701f14eb25c446010f872aea1
---! Hash: sha1:340be7becd9607b3b56a755b4b417f941ccf3b28
+--! Previous: sha1:13b860c1f35f4b8ade59b8cc5c080b415e529ead
+--! Hash: sha1:1cd8e344ed98d6f4ea283ea27969c39de357101f
 --! Message: work-settings-and-callbacks
 
 -- Why this shape: a missed call is work for a person. One open callback task per external number

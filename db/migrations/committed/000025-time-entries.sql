@@ -1,5 +1,5 @@
---! Previous: sha1:340be7becd9607b3b56a755b4b417f941ccf3b28
---! Hash: sha1:676363b45f5890edeafc5072bc7f81508798f5ec
+--! Previous: sha1:1cd8e344ed98d6f4ea283ea27969c39de357101f
+--! Hash: sha1:9073b1f9092593e58f435221c11124757a8cf22f
 --! Message: time-entries
 
 -- Why this shape: the minutes of a client call are billable, and the call is already on the case

@@ -1,5 +1,5 @@
---! Previous: sha1:676363b45f5890edeafc5072bc7f81508798f5ec
---! Hash: sha1:09cf0a73737fd57e209d2d34e908cf9968dcca7a
+--! Previous: sha1:9073b1f9092593e58f435221c11124757a8cf22f
+--! Hash: sha1:818292e4fd634441064ac8c1f3b795b23cdbbad2
 --! Message: triage-and-retro-link
 
 -- Why this shape: a call from an unknown number is recorded without a contact, and one from a shared

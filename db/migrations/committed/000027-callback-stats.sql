@@ -1,5 +1,5 @@
---! Previous: sha1:09cf0a73737fd57e209d2d34e908cf9968dcca7a
---! Hash: sha1:b503a2f8e768e04249c61d689ba968245b3c977f
+--! Previous: sha1:818292e4fd634441064ac8c1f3b795b23cdbbad2
+--! Hash: sha1:2024ffc876f5cbda5439334fa8adbda54d798949
 --! Message: callback-stats
 
 -- Why this shape: how fast a firm calls back is the figure that says whether missed calls are

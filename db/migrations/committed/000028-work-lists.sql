@@ -1,5 +1,5 @@
---! Previous: sha1:b503a2f8e768e04249c61d689ba968245b3c977f
---! Hash: sha1:8b7a0cf5ee2dd3b4c85e7dcd9b954e27a91c7c5c
+--! Previous: sha1:2024ffc876f5cbda5439334fa8adbda54d798949
+--! Hash: sha1:e1d7535cf7a75b4d8e7a5cda128a67ab977e72d3
 --! Message: work-lists
 
 -- Why this shape: the tasks and time pages ask questions a plain table listing cannot (mine or all,

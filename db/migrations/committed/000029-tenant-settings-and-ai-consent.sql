@@ -1,5 +1,5 @@
---! Previous: sha1:8b7a0cf5ee2dd3b4c85e7dcd9b954e27a91c7c5c
---! Hash: sha1:825db7da627d9d2cc7b479a27810cc3389230aed
+--! Previous: sha1:e1d7535cf7a75b4d8e7a5cda128a67ab977e72d3
+--! Hash: sha1:d0cde8a655956657068a83af793f8057d5ad18e1
 --! Message: tenant-settings-and-ai-consent
 
 -- Why this shape: a firm's recordings are among the most sensitive data it holds, so sending them to

@@ -1,5 +1,5 @@
---! Previous: sha1:825db7da627d9d2cc7b479a27810cc3389230aed
---! Hash: sha1:a1b724ba6383fec3262d8c726c406b7d583fb1db
+--! Previous: sha1:d0cde8a655956657068a83af793f8057d5ad18e1
+--! Hash: sha1:237836c3c35ba5f03b8668fd3cc175f61a43e12d
 --! Message: custody-audit
 
 -- Why this shape: a firm must be able to tell who listened to a recording, and who changed its custody

@@ -1,5 +1,5 @@
---! Previous: sha1:a1b724ba6383fec3262d8c726c406b7d583fb1db
---! Hash: sha1:d28f50df8ea310cf4282e385b75762c7f123a03b
+--! Previous: sha1:237836c3c35ba5f03b8668fd3cc175f61a43e12d
+--! Hash: sha1:1e11967490994d91975253416a5b7aa0c0e0827e
 --! Message: retention
 
 -- Why this shape: a firm keeps each kind of data only as long as its settings say (000029), and

@@ -1,5 +1,5 @@
---! Previous: sha1:d28f50df8ea310cf4282e385b75762c7f123a03b
---! Hash: sha1:376b1c7636a4bd3e76db437b84d20280dd1d35bc
+--! Previous: sha1:1e11967490994d91975253416a5b7aa0c0e0827e
+--! Hash: sha1:7ba608201ace0e9b9df7f0e9b58ee53d4b2b2498
 --! Message: erasure-and-export
 
 -- Why this shape: a person may ask for their data (right of access) or for its erasure (right to

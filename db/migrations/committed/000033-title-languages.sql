@@ -1,5 +1,5 @@
---! Previous: sha1:376b1c7636a4bd3e76db437b84d20280dd1d35bc
---! Hash: sha1:0e5de716ec5ee72770300a0baee1563e029f0fa9
+--! Previous: sha1:7ba608201ace0e9b9df7f0e9b58ee53d4b2b2498
+--! Hash: sha1:1f17b64b5500a9a3bd44cbb2dbdd42c2f82fec1f
 --! Message: title-languages
 
 -- Why this shape: a firm's timeline speaks its language (tenants.language: fr, nl, de, en). The title

@@ -1,5 +1,5 @@
---! Previous: sha1:0e5de716ec5ee72770300a0baee1563e029f0fa9
---! Hash: sha1:742daeeee594de7760831d5ce083c14abe2f9682
+--! Previous: sha1:1f17b64b5500a9a3bd44cbb2dbdd42c2f82fec1f
+--! Hash: sha1:c992072dc2bbc148c75a193c92c398fb48aaf75d
 --! Message: live-reads
 
 -- Why this shape: the live relays (server/live/hub.ts) read the event log in three ways — where each

@@ -1,5 +1,5 @@
---! Previous: sha1:742daeeee594de7760831d5ce083c14abe2f9682
---! Hash: sha1:718b1da6e2d35d2eef0f3a8fb4083d14c2bfa89a
+--! Previous: sha1:c992072dc2bbc148c75a193c92c398fb48aaf75d
+--! Hash: sha1:45cb034ab4d54769b984db4f36ea1782d4753648
 --! Message: relink-call
 
 -- Why this shape: filing a client's recording in someone else's case breaks confidentiality, so

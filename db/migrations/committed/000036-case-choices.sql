@@ -1,5 +1,5 @@
---! Previous: sha1:718b1da6e2d35d2eef0f3a8fb4083d14c2bfa89a
---! Hash: sha1:6d706de41c1da4b3229db81390908204fe4e79c4
+--! Previous: sha1:45cb034ab4d54769b984db4f36ea1782d4753648
+--! Hash: sha1:2edcdd6570764d67abed9d8a47ef8da4ef3a191c
 --! Message: case-choices
 
 -- Why this shape: the "file this call in a case" picker must put the right case within reach and

@@ -1,5 +1,5 @@
---! Previous: sha1:6d706de41c1da4b3229db81390908204fe4e79c4
---! Hash: sha1:262fde23d4c301bf93d4fe8de344aa282b201694
+--! Previous: sha1:2edcdd6570764d67abed9d8a47ef8da4ef3a191c
+--! Hash: sha1:0480c85917211f8042845e7b206e7964dcb8d347
 --! Message: retry-call-ai
 
 -- Why this shape: a failed or skipped AI step used to be visible only to whoever could run

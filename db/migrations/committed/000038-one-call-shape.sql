@@ -1,5 +1,5 @@
---! Previous: sha1:262fde23d4c301bf93d4fe8de344aa282b201694
---! Hash: sha1:7b988ae153a9a1d93b0e0e94aa62bfa6b867fff6
+--! Previous: sha1:0480c85917211f8042845e7b206e7964dcb8d347
+--! Hash: sha1:f0f45e7e830fb565407d1d8a5403a779bd97d40d
 --! Message: one-call-shape
 
 -- Why this shape: a call reached the staff UI in two shapes — the REST list's (call_json:

@@ -1,5 +1,5 @@
---! Previous: sha1:7b988ae153a9a1d93b0e0e94aa62bfa6b867fff6
---! Hash: sha1:51e53b782f1357a21769a66b974450ff57431c86
+--! Previous: sha1:f0f45e7e830fb565407d1d8a5403a779bd97d40d
+--! Hash: sha1:e51e2712edc4cf99ef39b32a84fd3d55c4efb0e2
 --! Message: contact-search
 
 -- Why this shape: staff search contacts the way they say them: "DUPONT marie" (words in any order,
