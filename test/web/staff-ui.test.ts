@@ -223,6 +223,8 @@ describe('the staff UI in Chromium', () => {
     const item = page.getByTestId('timeline-item').first();
     await item.waitFor();
     expect(await item.textContent()).toContain('Marie Dupont enverra les pièces signées demain.');
+    // Its title is made in the reader's language from the call's facts, not the stored one ("📞 …").
+    expect(await item.locator('.title a').textContent()).toBe('Appel entrant - Marie Dupont');
     await shot('04-case');
   });
 

@@ -48,4 +48,6 @@ export interface TimelineDetails {
   sentiment_score?: number | null;
   sentiment_label?: string | null;
   ai_summary?: string | null;
+  external_number?: string | null;
+  external_number_display?: string | null;
 }
