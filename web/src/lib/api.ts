@@ -12,8 +12,9 @@ export class ApiError extends Error {
   }
 }
 
-export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
-  const res = await fetch(path, {
+/** `fetchFn` is a load function's own fetch (SvelteKit's), when it calls. */
+export async function api<T>(path: string, init: RequestInit = {}, fetchFn: typeof fetch = fetch): Promise<T> {
+  const res = await fetchFn(path, {
     credentials: 'same-origin',
     ...init,
     headers: { accept: 'application/json', ...(init.headers ?? {}) },
