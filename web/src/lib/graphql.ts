@@ -57,13 +57,19 @@ async function unwrap<T>(result: {
 }
 
 // A graphql() document infers both types; a plain string (not converted yet) names its result type.
-export async function gqlQuery<T, V extends AnyVariables>(document: TypedDocumentNode<T, V>, variables?: V): Promise<T>;
-export async function gqlQuery<T>(document: string, variables?: AnyVariables): Promise<T>;
+// `fetchFn` is a load function's own fetch (SvelteKit's), when it calls.
+export async function gqlQuery<T, V extends AnyVariables>(
+  document: TypedDocumentNode<T, V>,
+  variables?: V,
+  fetchFn?: typeof fetch,
+): Promise<T>;
+export async function gqlQuery<T>(document: string, variables?: AnyVariables, fetchFn?: typeof fetch): Promise<T>;
 export async function gqlQuery<T>(
   document: string | TypedDocumentNode<T, AnyVariables>,
   variables: AnyVariables = {},
+  fetchFn?: typeof fetch,
 ): Promise<T> {
-  return unwrap<T>(await client.query<T>(document, variables).toPromise());
+  return unwrap<T>(await client.query<T>(document, variables, fetchFn && { fetch: fetchFn }).toPromise());
 }
 
 export async function gqlMutation<T, V extends AnyVariables>(
