@@ -1,5 +1,5 @@
 // A person's data on request: export (right of access) and erasure (right to erasure), as the command
-// line and the admin endpoints call them. The work is one SQL function each (000032); here the tenant
+// line and the admin endpoints call them. The work is one SQL function each (000031); here the tenant
 // is named, the export audited, and SQL errors turned into messages an operator can act on.
 import type pg from 'pg';
 import { inTransaction } from '../db/transactions.ts';

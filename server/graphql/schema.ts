@@ -253,7 +253,7 @@ export const RingsideSchemaPlugin = extendSchema((build) => {
                 const text = query.trim();
                 if (text === '') return [];
                 const { rows } = await client.query<{ id: string }>({
-                  // Words in any order, accents and case ignored, whole or partial numbers (000039).
+                  // Words in any order, accents and case ignored, whole or partial numbers (000038).
                   text: 'select id from app_hidden.search_contacts($1, $2, $3) as id',
                   values: [text, phone, Math.min(Math.max(first ?? 50, 1), 200)],
                 });

@@ -1,13 +1,13 @@
 // The live stream's events (GET /api/v1/events/stream), one type for the server that sends them and
 // the staff UI that receives them (web/src/lib/live/events.ts re-exports these types).
-// The call payloads are built in SQL: app_hidden.call_summary (000038-one-call-shape.sql) and
+// The call payloads are built in SQL: app_hidden.call_summary (000037-one-call-shape.sql) and
 // app_hidden.announce_call_ai (000011-ai-processing.sql); keys whose value is null are left out.
 // Types only, so that the UI's bundle never loads this file (type imports are erased);
 // test/live/event-shapes.test.ts checks real payloads from the SQL against these types' keys.
 
 /**
  * A call as the live stream announces it (app_hidden.call_summary): the same shape as an item of
- * GET /api/v1/ringover/calls (app_hidden.call_json without the detail-only AI results), 000038.
+ * GET /api/v1/ringover/calls (app_hidden.call_json without the detail-only AI results), 000037.
  */
 export interface LiveCall {
   /** The timeline entry's id (app_public.interaction_events.id). */
@@ -64,7 +64,7 @@ export interface LiveCallAi extends LiveCall {
   tasks_count?: number;
 }
 
-/** A change to the work lists (app_hidden.announce_work, 000024): screens refresh what it names. */
+/** A change to the work lists (app_hidden.announce_work, 000023): screens refresh what it names. */
 export interface LiveWorkUpdated {
   /** callback (a missed-call task), task, triage (a number's calls linked or unlinked), time_entry. */
   kind: 'callback' | 'task' | 'triage' | 'time_entry';

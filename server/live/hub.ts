@@ -84,7 +84,7 @@ export interface LiveHubOptions {
   beforeAdmit?: () => Promise<void>;
 }
 
-// The three reads of the event log are SQL functions (migration 000034), called with parameters.
+// The three reads of the event log are SQL functions (migration 000033), called with parameters.
 const COUNTERS_SQL = 'select tenant_id, last_seq from app_hidden.live_event_heads($1::uuid[])';
 const READ_SQL = 'select * from app_hidden.live_events_after($1::uuid[], $2::bigint[], $3)';
 const REPLAY_SQL = 'select * from app_hidden.live_events_replay($1::uuid, $2, $3, $4, $5)';

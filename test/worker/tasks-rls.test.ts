@@ -123,8 +123,8 @@ describe('tasks', () => {
   });
 
   it("refuse the worker's role anything but reading and adding (and closing callbacks)", async () => {
-    // The service role may update only callback tasks (the timeline trigger closes them, 000024) and
-    // the text of AI suggestions nobody accepted (retention, 000031): staff's tasks are out of its reach.
+    // The service role may update only callback tasks (the timeline trigger closes them, 000023) and
+    // the text of AI suggestions nobody accepted (retention, 000030): staff's tasks are out of its reach.
     expect(
       await sqlstate(
         asServiceFor(db.pools.service, a.tenantId, (c) => c.query(`update app_public.tasks set status = 'cancelled'`)),

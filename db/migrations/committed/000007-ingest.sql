@@ -1,5 +1,5 @@
 --! Previous: sha1:9fcfa053b78a5696e4ad4c7ba7f5a462f61fa057
---! Hash: sha1:e1c12315328ba65c220053e34d913a404fd52e05
+--! Hash: sha1:2da681d905308a35804c4af0f004570fe16d5a57
 --! Message: ingest
 
 -- Why this shape: Ringover describes one call in several deliveries (ringing, answered, hangup,
@@ -180,6 +180,16 @@ create function app_hidden.call_summary(p_event app_public.interaction_events)
   $$;
 comment on function app_hidden.call_summary(app_public.interaction_events) is 'The live-event payload for a call.';
 
+-- Every writer of a call's timeline entry (a delivery here, an AI result in set_call_ai, 000011) takes
+-- the same transaction-level advisory lock first, so they are applied one after the other: its key is
+-- one immutable function, so a new writer cannot pick a key of its own by mistake.
+create function app_hidden.call_lock_key(p_tenant_id uuid, p_call_id text) returns bigint
+  language sql immutable parallel safe
+  as $$ select pg_catalog.hashtextextended(p_tenant_id::text || '/ringover/' || p_call_id, 0) $$;
+comment on function app_hidden.call_lock_key(uuid, text) is
+  'The advisory-lock key of one Ringover call of a tenant: every writer of that call''s timeline entry locks it (pg_advisory_xact_lock) first.';
+grant execute on function app_hidden.call_lock_key(uuid, text) to ringside_service;
+
 create function app_hidden.ingest_ringover_delivery(
   p_tenant_id uuid,
   p_call_id text,
@@ -215,7 +225,7 @@ declare
 begin
   perform set_config('app.current_tenant', p_tenant_id::text, true);
   -- One call's deliveries are applied one at a time: each recomputation sees all earlier ones.
-  perform pg_advisory_xact_lock(hashtextextended(p_tenant_id::text || '/ringover/' || p_call_id, 0));
+  perform pg_advisory_xact_lock(app_hidden.call_lock_key(p_tenant_id, p_call_id));
 
   insert into app_private.webhook_deliveries (tenant_id, call_id, event, attempt, outcome, facts, raw_body, headers, sent_at)
     values (p_tenant_id, p_call_id, p_event, p_attempt, 'accepted', p_facts, p_raw_body, coalesce(p_headers, '{}'), p_sent_at)

@@ -1,5 +1,5 @@
---! Previous: sha1:e1c12315328ba65c220053e34d913a404fd52e05
---! Hash: sha1:ca7e284d91aadbd1022c16bdb9267f30840e77af
+--! Previous: sha1:2da681d905308a35804c4af0f004570fe16d5a57
+--! Hash: sha1:e77f801b07c9da9245d79d7fc5ff16c8ad7da57d
 --! Message: call-history
 
 -- Why this shape: the REST call history and stats are read as the staff role, so row-level security

@@ -1,5 +1,5 @@
---! Previous: sha1:ca7e284d91aadbd1022c16bdb9267f30840e77af
---! Hash: sha1:68e214dc02e81449aa79e9a5f58299477d8b7abd
+--! Previous: sha1:e77f801b07c9da9245d79d7fc5ff16c8ad7da57d
+--! Hash: sha1:5d769be1d288bac245e47f469cf019a23ce48837
 --! Message: live-retention
 
 -- Why this shape: one listener per server process relays every tenant's live events (never one

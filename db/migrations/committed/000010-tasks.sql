@@ -1,5 +1,5 @@
---! Previous: sha1:68e214dc02e81449aa79e9a5f58299477d8b7abd
---! Hash: sha1:559fbc94177c6ebd764a2d55cf1e7123dd5f739b
+--! Previous: sha1:5d769be1d288bac245e47f469cf019a23ce48837
+--! Hash: sha1:16eadcb16451a254ce8e7447889a18802d44bf33
 --! Message: tasks
 
 -- Why this shape: follow-up tasks belong to a case (that is where staff look for them), and the ones

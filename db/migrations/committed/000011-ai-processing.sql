@@ -1,5 +1,5 @@
---! Previous: sha1:559fbc94177c6ebd764a2d55cf1e7123dd5f739b
---! Hash: sha1:25345093dd621a5210875e672763d20691d387a4
+--! Previous: sha1:16eadcb16451a254ce8e7447889a18802d44bf33
+--! Hash: sha1:360ae3edfe4c871606bae603e80ab6040fa2bb49
 --! Message: ai-processing
 
 -- Why this shape: a call that gains a recording gets its AI job in the same transaction that stored
@@ -121,7 +121,7 @@ begin
   end if;
   -- The lock ingestion takes for this call: a delivery and an AI result are applied one after the other.
   if v_call_id is not null then
-    perform pg_advisory_xact_lock(hashtextextended(app_hidden.current_tenant_id()::text || '/ringover/' || v_call_id, 0));
+    perform pg_advisory_xact_lock(app_hidden.call_lock_key(app_hidden.current_tenant_id(), v_call_id));
   end if;
   update app_public.interaction_events e
      set metadata = (e.metadata || coalesce(p_patch, '{}') - 'ai_errors')

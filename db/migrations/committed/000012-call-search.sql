@@ -1,5 +1,5 @@
---! Previous: sha1:25345093dd621a5210875e672763d20691d387a4
---! Hash: sha1:e555be4ca6da95a8f08da37768980b1ec93118b2
+--! Previous: sha1:360ae3edfe4c871606bae603e80ab6040fa2bb49
+--! Hash: sha1:f9c40261bfe9c842b363ee7faba61017a4690237
 --! Message: call-search
 
 -- Why this shape: staff search the call history for what was said ("succession", "acte"), so the

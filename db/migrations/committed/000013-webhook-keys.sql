@@ -1,5 +1,5 @@
---! Previous: sha1:e555be4ca6da95a8f08da37768980b1ec93118b2
---! Hash: sha1:343f1567c2b703727a2e3af2ec5fd81204a5ce98
+--! Previous: sha1:f9c40261bfe9c842b363ee7faba61017a4690237
+--! Hash: sha1:9853af67d4db5e0bcb93bd01c457514a484dfa1b
 --! Message: webhook-keys
 
 -- Why this shape: Ringover generates its webhook keys (one per webhook family: call events, Contact

@@ -1,5 +1,5 @@
---! Previous: sha1:343f1567c2b703727a2e3af2ec5fd81204a5ce98
---! Hash: sha1:f1558593f1b2736ee543c111ba9ad17048688f49
+--! Previous: sha1:9853af67d4db5e0bcb93bd01c457514a484dfa1b
+--! Hash: sha1:ead16a61454e3d515eacfbd6a22dce47b333b0c0
 --! Message: call-fold-sources
 
 -- Why this shape: a call's entry is still folded from all of its accepted deliveries (000007), and

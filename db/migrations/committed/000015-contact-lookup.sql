@@ -1,5 +1,5 @@
---! Previous: sha1:f1558593f1b2736ee543c111ba9ad17048688f49
---! Hash: sha1:b0ad8bdf33d1797ba8dd9dfaf7e01deb68f117c0
+--! Previous: sha1:ead16a61454e3d515eacfbd6a22dce47b333b0c0
+--! Hash: sha1:ec6e2587241eb5784a32b87f9ef8494cf6e5fcc9
 --! Message: contact-lookup
 
 -- Why this shape: while the phone rings, Ringover asks who the external number is (Contact Call) and

@@ -1,5 +1,5 @@
---! Previous: sha1:b0ad8bdf33d1797ba8dd9dfaf7e01deb68f117c0
---! Hash: sha1:417c69e24501ecd9f3defb04c6e203b510353f5b
+--! Previous: sha1:ec6e2587241eb5784a32b87f9ef8494cf6e5fcc9
+--! Hash: sha1:1c7a1bb0f0fb83663ca49e2bbb643519be93b55d
 --! Message: ringover-api-keys
 
 -- Why this shape: the backfill reads Ringover's API v2 with each tenant's API key. The key opens the

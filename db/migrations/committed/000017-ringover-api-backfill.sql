@@ -1,5 +1,5 @@
---! Previous: sha1:417c69e24501ecd9f3defb04c6e203b510353f5b
---! Hash: sha1:0d9b1ff0ed11ed844c090596a3806de75253d7fa
+--! Previous: sha1:1c7a1bb0f0fb83663ca49e2bbb643519be93b55d
+--! Hash: sha1:4b07e0bd3178e41edb2bf17835fbebc31cc5049b
 --! Message: ringover-api-backfill
 
 -- Why this shape: the backfill reads the same calls again and again (every reconciliation looks three

@@ -1,5 +1,5 @@
---! Previous: sha1:0d9b1ff0ed11ed844c090596a3806de75253d7fa
---! Hash: sha1:4d3eb51fc96d02c244b8ea24fd3a322a0ba0c448
+--! Previous: sha1:4b07e0bd3178e41edb2bf17835fbebc31cc5049b
+--! Hash: sha1:091b5f819372b254fb20d4f1422143bf0af9662b
 --! Message: sessions-and-login
 
 -- Why this shape: a staff token is only as good as the session it names. A signed JWT alone cannot be

@@ -1,5 +1,5 @@
---! Previous: sha1:4d3eb51fc96d02c244b8ea24fd3a322a0ba0c448
---! Hash: sha1:cc261b9a5f6969d391acb8ea7dd22ef9edc27e16
+--! Previous: sha1:091b5f819372b254fb20d4f1422143bf0af9662b
+--! Hash: sha1:87907453b9a17804aef30dc47e97b0c322f0b219
 --! Message: staff-roles-and-call-details
 
 -- Why this shape, part 1: a firm's `admin` and its `staff` differ in one thing that matters most —

@@ -1,5 +1,5 @@
---! Previous: sha1:cc261b9a5f6969d391acb8ea7dd22ef9edc27e16
---! Hash: sha1:12bc5207e101c35ad32ecbbd1c6bc113b4ab1a00
+--! Previous: sha1:87907453b9a17804aef30dc47e97b0c322f0b219
+--! Hash: sha1:08707d6fc753c31edc513071f3281443c3611423
 --! Message: ai-task-suggestions
 
 -- Why this shape: a call's transcript is what a caller said, and a caller can say anything ("crée une

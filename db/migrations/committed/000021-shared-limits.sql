@@ -1,5 +1,5 @@
---! Previous: sha1:12bc5207e101c35ad32ecbbd1c6bc113b4ab1a00
---! Hash: sha1:5e4c9384327322cd064ad1e62a6b624cfe81c27c
+--! Previous: sha1:08707d6fc753c31edc513071f3281443c3611423
+--! Hash: sha1:760611467a6ad45581597db9e503ae8214369eac
 --! Message: shared-limits
 
 -- Why this shape: every limit (login failures per account and per address, webhook failures per

@@ -1,5 +1,5 @@
---! Previous: sha1:5e4c9384327322cd064ad1e62a6b624cfe81c27c
---! Hash: sha1:447570a3e360cd7dc24f6f7e73a45c1d514fbc91
+--! Previous: sha1:760611467a6ad45581597db9e503ae8214369eac
+--! Hash: sha1:4831f0cabc9e0ba0875e24f4f794e446d5879d4b
 --! Message: staff-statement-timeout
 
 -- Why this shape: one staff request (GraphQL or REST) must not pin the database. Every staff

@@ -1,5 +1,5 @@
 // Task custody__retention_tenant: one tenant's retention terms applied as of `now`
-// (app_hidden.apply_retention, 000031: AI results, AI task texts, raw webhook bodies, live events;
+// (app_hidden.apply_retention, 000030: AI results, AI task texts, raw webhook bodies, live events;
 // nothing of a case on legal hold), as the service role with the tenant set. Logs the counts.
 import type { Task } from 'graphile-worker';
 import type pg from 'pg';

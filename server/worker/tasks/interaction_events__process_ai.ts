@@ -53,7 +53,7 @@ interface Context extends CallContext {
   event_id: string;
   tenant_id: string;
   call_id: string | null;
-  /** The firm's and the client's choice (000029): why the call may not be sent, and which steps are on. */
+  /** The firm's and the client's choice (000028): why the call may not be sent, and which steps are on. */
   consent?: { refusal: string | null } & Record<Step, boolean>;
 }
 
@@ -292,7 +292,7 @@ class CallRun {
 
   /** Why this step may not run for this call (the firm's settings, the contact, the case, a tag), or null. */
   private refusal(step: Step): string | null {
-    // No consent key: a database older than 000029 (never in practice); refuse rather than send.
+    // No consent key: a database older than 000028 (never in practice); refuse rather than send.
     if (!this.consent) return 'AI consent is unknown';
     if (this.consent.refusal) return this.consent.refusal;
     if (!this.consent[step]) return `the ${step} step is turned off in the firm's settings`;

@@ -37,7 +37,7 @@ export function query(params: Record<string, string | number | null | undefined>
   return text ? `?${text}` : '';
 }
 
-/** A call in the list: exactly what the live stream announces (one shape, 000038-one-call-shape.sql). */
+/** A call in the list: exactly what the live stream announces (one shape, 000037-one-call-shape.sql). */
 export type CallSummary = LiveCall;
 
 export interface CallDetail extends CallSummary {

@@ -1,4 +1,4 @@
-// Moving a call to another case goes through app_public.relink_call (000035-relink-call.sql): the
+// Moving a call to another case goes through app_public.relink_call (000034-relink-call.sql): the
 // move is audited and announced live, and the call's metadata, description and AI tasks follow.
 import { gqlMutation, gqlQuery, graphql, present } from '#lib/graphql.ts';
 

@@ -1,5 +1,5 @@
---! Previous: sha1:1e11967490994d91975253416a5b7aa0c0e0827e
---! Hash: sha1:7ba608201ace0e9b9df7f0e9b58ee53d4b2b2498
+--! Previous: sha1:95c097942229db9aa5534d723369e8eff08769e1
+--! Hash: sha1:1cb306b293f9913d61375faf8d75d2119fee59cf
 --! Message: erasure-and-export
 
 -- Why this shape: a person may ask for their data (right of access) or for its erasure (right to

@@ -1,5 +1,5 @@
---! Previous: sha1:1f17b64b5500a9a3bd44cbb2dbdd42c2f82fec1f
---! Hash: sha1:c992072dc2bbc148c75a193c92c398fb48aaf75d
+--! Previous: sha1:7bb4ca6ac045eed9ae23a2f1b9c94893641a77fa
+--! Hash: sha1:671f44b5cc93a098fb6ed4b759aa9fb1bc971e35
 --! Message: live-reads
 
 -- Why this shape: the live relays (server/live/hub.ts) read the event log in three ways — where each

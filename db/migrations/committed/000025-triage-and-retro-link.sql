@@ -1,5 +1,5 @@
---! Previous: sha1:9073b1f9092593e58f435221c11124757a8cf22f
---! Hash: sha1:818292e4fd634441064ac8c1f3b795b23cdbbad2
+--! Previous: sha1:4fd4f4fc70895e62610e34c2f54844f07a0678f1
+--! Hash: sha1:596db09972593351e1c2016d1aafba62817f9eb9
 --! Message: triage-and-retro-link
 
 -- Why this shape: a call from an unknown number is recorded without a contact, and one from a shared
@@ -153,7 +153,7 @@ create function app_hidden.case_active_at(p_contact_id uuid, p_at timestamptz) r
 comment on function app_hidden.case_active_at(uuid, timestamptz) is 'The contact''s case that was active at p_at (opened by then and not yet closed), most recently opened first; null when none.';
 grant execute on function app_hidden.case_active_at(uuid, timestamptz) to ringside_staff, ringside_service;
 
--- Both are security definer: staff may not write a call's case directly (000035: every move of a call
+-- Both are security definer: staff may not write a call's case directly (000034: every move of a call
 -- is audited), and these two keep their own trail (call_link_batches, call_link_items). Each acts on
 -- the current tenant only, names it in every statement, and checks every id it is given against it.
 create function app_public.link_number_calls(phone_e164 text, contact_id uuid, case_id uuid default null)

@@ -1,5 +1,5 @@
---! Previous: sha1:7ba608201ace0e9b9df7f0e9b58ee53d4b2b2498
---! Hash: sha1:1f17b64b5500a9a3bd44cbb2dbdd42c2f82fec1f
+--! Previous: sha1:1cb306b293f9913d61375faf8d75d2119fee59cf
+--! Hash: sha1:7bb4ca6ac045eed9ae23a2f1b9c94893641a77fa
 --! Message: title-languages
 
 -- Why this shape: a firm's timeline speaks its language (tenants.language: fr, nl, de, en). The title

@@ -1,5 +1,5 @@
---! Previous: sha1:f0f45e7e830fb565407d1d8a5403a779bd97d40d
---! Hash: sha1:e51e2712edc4cf99ef39b32a84fd3d55c4efb0e2
+--! Previous: sha1:4c869fe91fd08d89963adca6157c79329fdb7e56
+--! Hash: sha1:fd5a2ecf334782207574f36acd04be5039545efd
 --! Message: contact-search
 
 -- Why this shape: staff search contacts the way they say them: "DUPONT marie" (words in any order,

@@ -1,5 +1,5 @@
---! Previous: sha1:45cb034ab4d54769b984db4f36ea1782d4753648
---! Hash: sha1:2edcdd6570764d67abed9d8a47ef8da4ef3a191c
+--! Previous: sha1:7ec9495ae417b30787fce8f70e112e01b7f9e87c
+--! Hash: sha1:ed7a367279f8452427f610c44edeaa69b32c1809
 --! Message: case-choices
 
 -- Why this shape: the "file this call in a case" picker must put the right case within reach and

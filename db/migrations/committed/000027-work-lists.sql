@@ -1,5 +1,5 @@
---! Previous: sha1:2024ffc876f5cbda5439334fa8adbda54d798949
---! Hash: sha1:e1d7535cf7a75b4d8e7a5cda128a67ab977e72d3
+--! Previous: sha1:0b5c60311dd6d5053f959d03bc0deae299dfbd40
+--! Hash: sha1:1b96fb889d613b5454693c23c7b304f00b975dce
 --! Message: work-lists
 
 -- Why this shape: the tasks and time pages ask questions a plain table listing cannot (mine or all,

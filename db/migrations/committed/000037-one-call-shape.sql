@@ -1,5 +1,5 @@
---! Previous: sha1:0480c85917211f8042845e7b206e7964dcb8d347
---! Hash: sha1:f0f45e7e830fb565407d1d8a5403a779bd97d40d
+--! Previous: sha1:cd82e59c1fb74c06502ec6010408e1c2efe53c1a
+--! Hash: sha1:4c869fe91fd08d89963adca6157c79329fdb7e56
 --! Message: one-call-shape
 
 -- Why this shape: a call reached the staff UI in two shapes — the REST list's (call_json:

@@ -1,5 +1,5 @@
---! Previous: sha1:c992072dc2bbc148c75a193c92c398fb48aaf75d
---! Hash: sha1:45cb034ab4d54769b984db4f36ea1782d4753648
+--! Previous: sha1:671f44b5cc93a098fb6ed4b759aa9fb1bc971e35
+--! Hash: sha1:7ec9495ae417b30787fce8f70e112e01b7f9e87c
 --! Message: relink-call
 
 -- Why this shape: filing a client's recording in someone else's case breaks confidentiality, so

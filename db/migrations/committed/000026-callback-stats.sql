@@ -1,5 +1,5 @@
---! Previous: sha1:818292e4fd634441064ac8c1f3b795b23cdbbad2
---! Hash: sha1:2024ffc876f5cbda5439334fa8adbda54d798949
+--! Previous: sha1:596db09972593351e1c2016d1aafba62817f9eb9
+--! Hash: sha1:0b5c60311dd6d5053f959d03bc0deae299dfbd40
 --! Message: callback-stats
 
 -- Why this shape: how fast a firm calls back is the figure that says whether missed calls are

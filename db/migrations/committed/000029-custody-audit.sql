@@ -1,5 +1,5 @@
---! Previous: sha1:d0cde8a655956657068a83af793f8057d5ad18e1
---! Hash: sha1:237836c3c35ba5f03b8668fd3cc175f61a43e12d
+--! Previous: sha1:1e70ddcfbe55103c28b003a43ed78941896c1d6b
+--! Hash: sha1:f3fc6a43ec8e136706a0a6dea898ab8941d1bfad
 --! Message: custody-audit
 
 -- Why this shape: a firm must be able to tell who listened to a recording, and who changed its custody
@@ -11,7 +11,7 @@
 --   role, with the user and session it verified itself, before a byte of audio leaves: a recording is
 --   never served unaudited.
 -- * Setting changes and legal holds are written by triggers on the changed row, erasure by its
---   function (000032). Those triggers run in a staff request, which may not write the audit itself
+--   function (000031). Those triggers run in a staff request, which may not write the audit itself
 --   (staff have no insert on it, so nobody can forge an entry): they are `security definer`, pinned and
 --   schema-qualified, and write only the current tenant's row.
 --

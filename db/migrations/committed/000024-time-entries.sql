@@ -1,5 +1,5 @@
---! Previous: sha1:1cd8e344ed98d6f4ea283ea27969c39de357101f
---! Hash: sha1:9073b1f9092593e58f435221c11124757a8cf22f
+--! Previous: sha1:60f597c71f2097b98bf8d00774536a02af992ad6
+--! Hash: sha1:4fd4f4fc70895e62610e34c2f54844f07a0678f1
 --! Message: time-entries
 
 -- Why this shape: the minutes of a client call are billable, and the call is already on the case

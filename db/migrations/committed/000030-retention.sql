@@ -1,8 +1,8 @@
---! Previous: sha1:237836c3c35ba5f03b8668fd3cc175f61a43e12d
---! Hash: sha1:1e11967490994d91975253416a5b7aa0c0e0827e
+--! Previous: sha1:f3fc6a43ec8e136706a0a6dea898ab8941d1bfad
+--! Hash: sha1:95c097942229db9aa5534d723369e8eff08769e1
 --! Message: retention
 
--- Why this shape: a firm keeps each kind of data only as long as its settings say (000029), and
+-- Why this shape: a firm keeps each kind of data only as long as its settings say (000028), and
 -- nothing of a case on legal hold expires. One function applies every term for the current tenant,
 -- with "now" as a parameter, so a test runs a year in a second and a nightly graphile-worker cron
 -- task (server/worker/tasks/custody__retention.ts) runs it per tenant as the service role.

@@ -1,5 +1,5 @@
---! Previous: sha1:2edcdd6570764d67abed9d8a47ef8da4ef3a191c
---! Hash: sha1:0480c85917211f8042845e7b206e7964dcb8d347
+--! Previous: sha1:ed7a367279f8452427f610c44edeaa69b32c1809
+--! Hash: sha1:cd82e59c1fb74c06502ec6010408e1c2efe53c1a
 --! Message: retry-call-ai
 
 -- Why this shape: a failed or skipped AI step used to be visible only to whoever could run

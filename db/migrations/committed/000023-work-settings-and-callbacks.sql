@@ -1,5 +1,5 @@
---! Previous: sha1:13b860c1f35f4b8ade59b8cc5c080b415e529ead
---! Hash: sha1:1cd8e344ed98d6f4ea283ea27969c39de357101f
+--! Previous: sha1:4831f0cabc9e0ba0875e24f4f794e446d5879d4b
+--! Hash: sha1:60f597c71f2097b98bf8d00774536a02af992ad6
 --! Message: work-settings-and-callbacks
 
 -- Why this shape: a missed call is work for a person. One open callback task per external number
@@ -170,7 +170,7 @@ grant update (assignee_id, due_at) on app_public.tasks to ringside_staff;
 grant update (case_id, interaction_event_id, title, missed_count, callback_since, status, closed_by_event_id, due_at, assignee_id)
   on app_public.tasks to ringside_service;
 -- ... and only on callbacks, or, on AI suggestions staff never accepted, only to blank their text (the
--- nightly retention, 000031): tasks staff wrote or accepted stay out of the service role's reach.
+-- nightly retention, 000030): tasks staff wrote or accepted stay out of the service role's reach.
 create policy service_updates_callbacks on app_public.tasks as restrictive for update to ringside_service
   using (source = 'callback' or (source = 'ai' and status in ('suggested', 'dismissed')))
   with check (source = 'callback'

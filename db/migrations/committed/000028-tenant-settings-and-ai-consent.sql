@@ -1,5 +1,5 @@
---! Previous: sha1:e1d7535cf7a75b4d8e7a5cda128a67ab977e72d3
---! Hash: sha1:d0cde8a655956657068a83af793f8057d5ad18e1
+--! Previous: sha1:1b96fb889d613b5454693c23c7b304f00b975dce
+--! Hash: sha1:1e70ddcfbe55103c28b003a43ed78941896c1d6b
 --! Message: tenant-settings-and-ai-consent
 
 -- Why this shape: a firm's recordings are among the most sensitive data it holds, so sending them to
@@ -8,15 +8,15 @@
 -- "Confidentiel"), is never sent. The worker learns all of it in the one read it already makes
 -- (call_ai_context's new `consent` key), so no provider request can happen before the check.
 --
--- The language of titles is not repeated here: it is tenants.language (000002), which 000033 teaches
+-- The language of titles is not repeated here: it is tenants.language (000002), which 000032 teaches
 -- the title functions to honour for nl and de too.
 --
 -- One settings row per tenant, created with the tenant (and here for existing ones). Everyone in the
 -- firm reads it (the UI needs the switches and the terms); only admins change it, which a restrictive
--- policy says, so no API path can forget it. Every change is audited (000030).
+-- policy says, so no API path can forget it. Every change is audited (000029).
 --
--- Legal hold is a case's: while it holds, nothing of the case's calls expires (000031) or is erased
--- (000032). Only admins set or lift it (a guard trigger: a column grant cannot look at the role).
+-- Legal hold is a case's: while it holds, nothing of the case's calls expires (000030) or is erased
+-- (000031). Only admins set or lift it (a guard trigger: a column grant cannot look at the role).
 
 create table app_public.tenant_settings (
   tenant_id uuid primary key default app_hidden.current_tenant_id() references app_public.tenants on delete cascade,
