@@ -3,12 +3,11 @@
 // Ringover-signed question (JWT {url, payload}, 19-digit id as a bare number) about one of the 1,000
 // contacts (every one with an active case), a few unknown numbers mixed in (404). Aim: p95 ≤ 20 ms.
 import { Worker } from 'node:worker_threads';
-import { Agent, request } from 'node:http';
 import { benchEnvironment, report, percentile, APP_PASSWORD } from './support/environment.ts';
+import { openLoop, postJson, warmUp } from './support/load.ts';
 import { signRingoverJwt } from '../server/webhooks/signature.ts';
 import { bareNumber, randomRingoverId } from '../server/webhooks/ringover-wire.ts';
 
-const agent = new Agent({ keepAlive: true, maxSockets: 256 });
 const env = await benchEnvironment();
 const server = new Worker(new URL('./support/server-thread.ts', import.meta.url), {
   workerData: { ownerUrl: env.ownerUrl, appPassword: APP_PASSWORD, env: {} },
@@ -37,56 +36,14 @@ function ask(): Promise<number> {
     },
   });
   const token = signRingoverJwt(env.tenant.webhookSecret, endpoint, body);
-  return new Promise((resolve, reject) => {
-    const req = request(
-      endpoint,
-      {
-        method: 'POST',
-        agent,
-        headers: {
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(body),
-          'x-ringover-webhook-signature': token,
-        },
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
+  return postJson(endpoint, body, { 'x-ringover-webhook-signature': token });
 }
 
 // Warm up every pooled connection and its plans, as in a server that has been running.
-const warm = Date.now() + 3000;
-await Promise.all(
-  Array.from({ length: 16 }, async () => {
-    while (Date.now() < warm) await ask();
-  }),
-);
+await warmUp(ask, 16, 3000);
 
-async function openLoop(rate: number, seconds: number) {
-  const latencies: number[] = [];
-  let errors = 0;
-  const interval = 1000 / rate;
-  const start = performance.now();
-  const pending: Promise<void>[] = [];
-  for (let i = 0; i < rate * seconds; i++) {
-    const due = start + i * interval;
-    const wait = due - performance.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    // Latency from when the request was due: a stalled server is not hidden.
-    pending.push(
-      ask().then((status) => {
-        if (status !== 200 && status !== 404) errors += 1;
-        latencies.push(performance.now() - due);
-      }),
-    );
-  }
-  await Promise.all(pending);
-  latencies.sort((a, b) => a - b);
+async function measureOpenLoop(rate: number, seconds: number) {
+  const { latencies, errors } = await openLoop(ask, rate, seconds, (status) => status === 200 || status === 404);
   for (const p of [50, 95, 99])
     report(`contact_lookup_latency_p${p}`, percentile(latencies, p), 'ms', {
       rate_per_s: rate,
@@ -95,7 +52,7 @@ async function openLoop(rate: number, seconds: number) {
     });
 }
 
-for (const rate of [50, 200]) await openLoop(rate, 10);
+for (const rate of [50, 200]) await measureOpenLoop(rate, 10);
 
 server.postMessage('stop');
 await new Promise((r) => server.once('exit', r));

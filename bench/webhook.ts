@@ -14,11 +14,10 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Agent, request } from 'node:http';
 import pg from 'pg';
 import { benchEnvironment, report, percentile, APP_PASSWORD } from './support/environment.ts';
+import { openLoop, postJson, warmUp } from './support/load.ts';
 
-const agent = new Agent({ keepAlive: true, maxSockets: 256 });
 const env = await benchEnvironment();
 const server = new Worker(new URL('./support/server-thread.ts', import.meta.url), {
   workerData: { ownerUrl: env.ownerUrl, appPassword: APP_PASSWORD, env: { WEBHOOK_RATE_LIMIT_PER_MIN: '100000000' } },
@@ -78,54 +77,16 @@ function delivery(): { body: string; headers: Record<string, string> } {
 }
 function send(): Promise<number> {
   const { body, headers } = delivery();
-  return new Promise((resolve, reject) => {
-    const req = request(
-      endpoint,
-      {
-        method: 'POST',
-        agent,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers },
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
+  return postJson(endpoint, body, headers);
 }
 
 // Warm up: every pooled connection opened (scram authentication) and its backend's plans made, as
 // in a server that has been running; otherwise the first second of each faster phase measures
 // connection set-up (seen: 300-900 ms stalls), not webhooks.
-const warm = Date.now() + 4000;
-await Promise.all(
-  Array.from({ length: 32 }, async () => {
-    while (Date.now() < warm) await send();
-  }),
-);
+await warmUp(send, 32, 4000);
 
-async function openLoop(rate: number, seconds: number) {
-  const latencies: number[] = [];
-  let errors = 0;
-  const interval = 1000 / rate;
-  const start = performance.now();
-  const pending: Promise<void>[] = [];
-  for (let i = 0; i < rate * seconds; i++) {
-    const due = start + i * interval;
-    const wait = due - performance.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    // Latency counts from when the request was due, so a stalled server is not hidden (no coordinated omission).
-    pending.push(
-      send().then((status) => {
-        if (status !== 202) errors += 1;
-        latencies.push(performance.now() - due);
-      }),
-    );
-  }
-  await Promise.all(pending);
-  latencies.sort((a, b) => a - b);
+async function measureOpenLoop(rate: number, seconds: number) {
+  const { latencies, errors } = await openLoop(send, rate, seconds, (status) => status === 202);
   for (const p of [50, 95, 99])
     report(`webhook_ack_latency_p${p}`, percentile(latencies, p), 'ms', {
       format,
@@ -153,7 +114,7 @@ async function peak(concurrency: number, seconds: number) {
 const best = { perSecond: 0, concurrency: 0, errors: 0 };
 for (const measured of ['ringover', 'compact'] as const) {
   format = measured;
-  for (const rate of [100, 200, 400]) await openLoop(rate, 10);
+  for (const rate of [100, 200, 400]) await measureOpenLoop(rate, 10);
   const bestOfFormat = { perSecond: 0, concurrency: 0, errors: 0 };
   for (const concurrency of [8, 16, 32]) {
     const result = await peak(concurrency, 8);
