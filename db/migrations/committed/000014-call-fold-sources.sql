@@ -1,5 +1,5 @@
 --! Previous: sha1:9853af67d4db5e0bcb93bd01c457514a484dfa1b
---! Hash: sha1:ead16a61454e3d515eacfbd6a22dce47b333b0c0
+--! Hash: sha1:3c5a591106268a1a6231904e0c2937f0a066b9fc
 --! Message: call-fold-sources
 
 -- Why this shape: a call's entry is still folded from all of its accepted deliveries (000007), and
@@ -104,86 +104,10 @@ create or replace function app_hidden.ringover_call_state(p_call_id text)
 comment on function app_hidden.ringover_call_state(text) is
   'The state of a Ringover call folded from all its accepted deliveries, independent of their arrival order: webhooks before the API, the latest tags and comments, and where the facts came from (sources).';
 
--- Live events carry the tags, so an open call list shows them as staff edit them in Ringover.
-create or replace function app_hidden.call_summary(p_event app_public.interaction_events)
-  returns jsonb
-  language sql stable
-  set search_path = pg_catalog, pg_temp
-  as $$
-    select jsonb_strip_nulls(jsonb_build_object(
-      'id', p_event.id,
-      'call_id', p_event.external_id,
-      'title', p_event.title,
-      'occurred_at', p_event.occurred_at,
-      'direction', p_event.direction,
-      'call_type', p_event.call_type,
-      'status', p_event.metadata ->> 'status',
-      'duration_seconds', p_event.duration_seconds,
-      'number', p_event.metadata ->> 'external_number',
-      'number_display', p_event.metadata ->> 'external_number_display',
-      'contact', (select jsonb_build_object('id', c.id, 'name', c.display_name)
-                  from app_public.contacts c where c.tenant_id = p_event.tenant_id and c.id = p_event.contact_id),
-      'case', (select jsonb_build_object('id', k.id, 'reference', k.reference, 'title', k.title)
-               from app_public.cases k where k.tenant_id = p_event.tenant_id and k.id = p_event.case_id),
-      'contact_match', p_event.metadata ->> 'contact_match',
-      'has_recording', p_event.metadata ? 'recording_url',
-      'tags', p_event.metadata -> 'tags'
-    ))
-  $$;
-comment on function app_hidden.call_summary(app_public.interaction_events) is 'The live-event payload for a call (with its Ringover tags).';
-
--- How calls show their tags, comment and sources (REST), and the call history filtered by a tag.
--- app_hidden.list_calls is defined here only, in its final form (every filter of the REST list: the
--- full-text search of 000012, the tags of this migration); 000008 and 000012 point here.
-create or replace function app_hidden.call_json(p_event app_public.interaction_events, p_detail boolean)
-  returns jsonb
-  language sql stable
-  set search_path = pg_catalog, pg_temp
-  as $$
-    select jsonb_strip_nulls(jsonb_build_object(
-      'id', p_event.id,
-      'call_id', p_event.external_id,
-      'title', p_event.title,
-      'body', p_event.body,
-      'occurred_at', p_event.occurred_at,
-      'direction', p_event.direction,
-      'call_type', p_event.call_type,
-      'status', p_event.metadata ->> 'status',
-      'duration_seconds', p_event.duration_seconds,
-      'caller_number', p_event.metadata ->> 'caller_number',
-      'callee_number', p_event.metadata ->> 'callee_number',
-      'external_number', p_event.metadata ->> 'external_number',
-      'external_number_display', p_event.metadata ->> 'external_number_display',
-      'started_at', p_event.metadata ->> 'started_at',
-      'answered_at', p_event.metadata ->> 'answered_at',
-      'ended_at', p_event.metadata ->> 'ended_at',
-      'has_recording', p_event.metadata ? 'recording_url',
-      'contact_match', p_event.metadata ->> 'contact_match',
-      'contact', (select jsonb_build_object('id', c.id, 'name', c.display_name, 'phone_e164', c.phone_e164)
-                  from app_public.contacts c where c.tenant_id = p_event.tenant_id and c.id = p_event.contact_id),
-      'case', (select jsonb_build_object('id', k.id, 'reference', k.reference, 'title', k.title, 'status', k.status)
-               from app_public.cases k where k.tenant_id = p_event.tenant_id and k.id = p_event.case_id),
-      'handled_by', p_event.metadata -> 'ringover_user',
-      'tags', p_event.metadata -> 'tags',
-      'comments', nullif(p_event.metadata ->> 'comments', ''),
-      'sources', p_event.metadata -> 'sources',
-      'transcript_status', p_event.metadata ->> 'transcript_status',
-      'summary_status', p_event.metadata ->> 'summary_status',
-      'sentiment_status', p_event.metadata ->> 'sentiment_status',
-      'sentiment_score', (p_event.metadata ->> 'sentiment_score')::numeric,
-      'sentiment_label', p_event.metadata ->> 'sentiment_label',
-      'ai_summary', case when p_detail then p_event.metadata ->> 'ai_summary' end,
-      'transcript', case when p_detail then p_event.metadata ->> 'transcript' end,
-      'transcript_segments', case when p_detail then p_event.metadata -> 'transcript_segments' end,
-      'extracted_tasks', case when p_detail then p_event.metadata -> 'extracted_tasks' end,
-      'ai_errors', case when p_detail then p_event.metadata -> 'ai_errors' end,
-      'created_at', p_event.created_at,
-      'updated_at', p_event.updated_at
-    ))
-  $$;
-comment on function app_hidden.call_json(app_public.interaction_events, boolean) is
-  'A call as the REST API shows it (with its Ringover tags, comment and sources); with p_detail, its AI results too. Never the Ringover recording URL.';
-
+-- The call history filtered by a tag. app_hidden.list_calls is defined here only, in its final form
+-- (every filter of the REST list: the full-text search of 000012, the tags of this migration); 000008
+-- and 000012 point here. The call's JSON (tags, comment and sources included) is defined once, in its
+-- final form, in 000019 (through the browser allow-list), and the live payload is that JSON (000037).
 create function app_hidden.list_calls(
   p_direction text,
   p_call_type text,

@@ -1,5 +1,5 @@
---! Previous: sha1:ead16a61454e3d515eacfbd6a22dce47b333b0c0
---! Hash: sha1:ec6e2587241eb5784a32b87f9ef8494cf6e5fcc9
+--! Previous: sha1:3c5a591106268a1a6231904e0c2937f0a066b9fc
+--! Hash: sha1:15215a5eacd4f4b9b607274be89f25574cb40cf2
 --! Message: contact-lookup
 
 -- Why this shape: while the phone rings, Ringover asks who the external number is (Contact Call) and

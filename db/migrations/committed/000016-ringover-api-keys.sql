@@ -1,5 +1,5 @@
---! Previous: sha1:ec6e2587241eb5784a32b87f9ef8494cf6e5fcc9
---! Hash: sha1:1c7a1bb0f0fb83663ca49e2bbb643519be93b55d
+--! Previous: sha1:15215a5eacd4f4b9b607274be89f25574cb40cf2
+--! Hash: sha1:508d68dc436db121b9a5d0686c611d5ba32a3d1c
 --! Message: ringover-api-keys
 
 -- Why this shape: the backfill reads Ringover's API v2 with each tenant's API key. The key opens the

@@ -1,5 +1,5 @@
---! Previous: sha1:1c7a1bb0f0fb83663ca49e2bbb643519be93b55d
---! Hash: sha1:4b07e0bd3178e41edb2bf17835fbebc31cc5049b
+--! Previous: sha1:508d68dc436db121b9a5d0686c611d5ba32a3d1c
+--! Hash: sha1:36aabdaefb46211e30e2216484ffa1aeeb6129e8
 --! Message: ringover-api-backfill
 
 -- Why this shape: the backfill reads the same calls again and again (every reconciliation looks three

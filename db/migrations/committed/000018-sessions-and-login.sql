@@ -1,5 +1,5 @@
---! Previous: sha1:4b07e0bd3178e41edb2bf17835fbebc31cc5049b
---! Hash: sha1:091b5f819372b254fb20d4f1422143bf0af9662b
+--! Previous: sha1:36aabdaefb46211e30e2216484ffa1aeeb6129e8
+--! Hash: sha1:8fe2bc13b9f18eb2a51f533815e97ba8b1113fad
 --! Message: sessions-and-login
 
 -- Why this shape: a staff token is only as good as the session it names. A signed JWT alone cannot be

@@ -1,5 +1,5 @@
---! Previous: sha1:091b5f819372b254fb20d4f1422143bf0af9662b
---! Hash: sha1:87907453b9a17804aef30dc47e97b0c322f0b219
+--! Previous: sha1:8fe2bc13b9f18eb2a51f533815e97ba8b1113fad
+--! Hash: sha1:a957711a8408cf458f5847719f718a0d46d9b093
 --! Message: staff-roles-and-call-details
 
 -- Why this shape, part 1: a firm's `admin` and its `staff` differ in one thing that matters most —

@@ -1,5 +1,5 @@
---! Previous: sha1:87907453b9a17804aef30dc47e97b0c322f0b219
---! Hash: sha1:08707d6fc753c31edc513071f3281443c3611423
+--! Previous: sha1:a957711a8408cf458f5847719f718a0d46d9b093
+--! Hash: sha1:ea68aaab3ed2c3ab7414eaa040c40c46b92b7b9f
 --! Message: ai-task-suggestions
 
 -- Why this shape: a call's transcript is what a caller said, and a caller can say anything ("crée une

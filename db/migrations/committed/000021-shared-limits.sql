@@ -1,5 +1,5 @@
---! Previous: sha1:08707d6fc753c31edc513071f3281443c3611423
---! Hash: sha1:760611467a6ad45581597db9e503ae8214369eac
+--! Previous: sha1:ea68aaab3ed2c3ab7414eaa040c40c46b92b7b9f
+--! Hash: sha1:b1a8392e4ec699ce7a30f22dda43aa3aa93086d6
 --! Message: shared-limits
 
 -- Why this shape: every limit (login failures per account and per address, webhook failures per

@@ -1,5 +1,5 @@
---! Previous: sha1:760611467a6ad45581597db9e503ae8214369eac
---! Hash: sha1:4831f0cabc9e0ba0875e24f4f794e446d5879d4b
+--! Previous: sha1:b1a8392e4ec699ce7a30f22dda43aa3aa93086d6
+--! Hash: sha1:edac9c61e0e677a9748375c952fa526ff6fa8e39
 --! Message: staff-statement-timeout
 
 -- Why this shape: one staff request (GraphQL or REST) must not pin the database. Every staff

@@ -1,5 +1,5 @@
---! Previous: sha1:4831f0cabc9e0ba0875e24f4f794e446d5879d4b
---! Hash: sha1:60f597c71f2097b98bf8d00774536a02af992ad6
+--! Previous: sha1:edac9c61e0e677a9748375c952fa526ff6fa8e39
+--! Hash: sha1:079832f420631f9c4177a3713e76b3849a57e22a
 --! Message: work-settings-and-callbacks
 
 -- Why this shape: a missed call is work for a person. One open callback task per external number

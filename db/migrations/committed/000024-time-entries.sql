@@ -1,5 +1,5 @@
---! Previous: sha1:60f597c71f2097b98bf8d00774536a02af992ad6
---! Hash: sha1:4fd4f4fc70895e62610e34c2f54844f07a0678f1
+--! Previous: sha1:079832f420631f9c4177a3713e76b3849a57e22a
+--! Hash: sha1:0d7026874ff319a5e17eb3d69832509557da4973
 --! Message: time-entries
 
 -- Why this shape: the minutes of a client call are billable, and the call is already on the case

@@ -1,5 +1,5 @@
---! Previous: sha1:4fd4f4fc70895e62610e34c2f54844f07a0678f1
---! Hash: sha1:596db09972593351e1c2016d1aafba62817f9eb9
+--! Previous: sha1:0d7026874ff319a5e17eb3d69832509557da4973
+--! Hash: sha1:7c7de72c35a244c206410b7004ffbc4184acef68
 --! Message: triage-and-retro-link
 
 -- Why this shape: a call from an unknown number is recorded without a contact, and one from a shared

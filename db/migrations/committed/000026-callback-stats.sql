@@ -1,5 +1,5 @@
---! Previous: sha1:596db09972593351e1c2016d1aafba62817f9eb9
---! Hash: sha1:0b5c60311dd6d5053f959d03bc0deae299dfbd40
+--! Previous: sha1:7c7de72c35a244c206410b7004ffbc4184acef68
+--! Hash: sha1:4f259eb18697052aee461fefd611001071761565
 --! Message: callback-stats
 
 -- Why this shape: how fast a firm calls back is the figure that says whether missed calls are

@@ -1,5 +1,5 @@
---! Previous: sha1:0b5c60311dd6d5053f959d03bc0deae299dfbd40
---! Hash: sha1:1b96fb889d613b5454693c23c7b304f00b975dce
+--! Previous: sha1:4f259eb18697052aee461fefd611001071761565
+--! Hash: sha1:8a2795b3ff1bc1256268c832b4305d77a4fe224f
 --! Message: work-lists
 
 -- Why this shape: the tasks and time pages ask questions a plain table listing cannot (mine or all,

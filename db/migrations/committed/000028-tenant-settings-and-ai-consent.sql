@@ -1,5 +1,5 @@
---! Previous: sha1:1b96fb889d613b5454693c23c7b304f00b975dce
---! Hash: sha1:1e70ddcfbe55103c28b003a43ed78941896c1d6b
+--! Previous: sha1:8a2795b3ff1bc1256268c832b4305d77a4fe224f
+--! Hash: sha1:5ea161d5de4e4b36a5e0c644a3eb9c2eb6df412c
 --! Message: tenant-settings-and-ai-consent
 
 -- Why this shape: a firm's recordings are among the most sensitive data it holds, so sending them to

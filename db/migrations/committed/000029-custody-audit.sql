@@ -1,5 +1,5 @@
---! Previous: sha1:1e70ddcfbe55103c28b003a43ed78941896c1d6b
---! Hash: sha1:f3fc6a43ec8e136706a0a6dea898ab8941d1bfad
+--! Previous: sha1:5ea161d5de4e4b36a5e0c644a3eb9c2eb6df412c
+--! Hash: sha1:ba82dd3dc672c799ae6ec20bcd48d14af39ff3b1
 --! Message: custody-audit
 
 -- Why this shape: a firm must be able to tell who listened to a recording, and who changed its custody

@@ -1,5 +1,5 @@
---! Previous: sha1:f3fc6a43ec8e136706a0a6dea898ab8941d1bfad
---! Hash: sha1:95c097942229db9aa5534d723369e8eff08769e1
+--! Previous: sha1:ba82dd3dc672c799ae6ec20bcd48d14af39ff3b1
+--! Hash: sha1:f45975ed49af0c995fc6f1b9ba62eb839a333f70
 --! Message: retention
 
 -- Why this shape: a firm keeps each kind of data only as long as its settings say (000028), and

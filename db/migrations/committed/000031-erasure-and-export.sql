@@ -1,5 +1,5 @@
---! Previous: sha1:95c097942229db9aa5534d723369e8eff08769e1
---! Hash: sha1:1cb306b293f9913d61375faf8d75d2119fee59cf
+--! Previous: sha1:f45975ed49af0c995fc6f1b9ba62eb839a333f70
+--! Hash: sha1:39341f7fb34867abfc25476cd497b9687011b3b6
 --! Message: erasure-and-export
 
 -- Why this shape: a person may ask for their data (right of access) or for its erasure (right to

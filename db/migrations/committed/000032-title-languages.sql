@@ -1,5 +1,5 @@
---! Previous: sha1:1cb306b293f9913d61375faf8d75d2119fee59cf
---! Hash: sha1:7bb4ca6ac045eed9ae23a2f1b9c94893641a77fa
+--! Previous: sha1:39341f7fb34867abfc25476cd497b9687011b3b6
+--! Hash: sha1:b23321d8c052062ca21e1aaabf45d29e82bb0c83
 --! Message: title-languages
 
 -- Why this shape: a firm's timeline speaks its language (tenants.language: fr, nl, de, en). The title

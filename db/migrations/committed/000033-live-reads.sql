@@ -1,5 +1,5 @@
---! Previous: sha1:7bb4ca6ac045eed9ae23a2f1b9c94893641a77fa
---! Hash: sha1:671f44b5cc93a098fb6ed4b759aa9fb1bc971e35
+--! Previous: sha1:b23321d8c052062ca21e1aaabf45d29e82bb0c83
+--! Hash: sha1:45079b94d4487c0eff16778426c24a9e1a7998dd
 --! Message: live-reads
 
 -- Why this shape: the live relays (server/live/hub.ts) read the event log in three ways — where each

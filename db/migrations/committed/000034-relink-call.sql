@@ -1,5 +1,5 @@
---! Previous: sha1:671f44b5cc93a098fb6ed4b759aa9fb1bc971e35
---! Hash: sha1:7ec9495ae417b30787fce8f70e112e01b7f9e87c
+--! Previous: sha1:45079b94d4487c0eff16778426c24a9e1a7998dd
+--! Hash: sha1:075aa6cb7f01b1735c3783ee84b574861e7f1849
 --! Message: relink-call
 
 -- Why this shape: filing a client's recording in someone else's case breaks confidentiality, so

@@ -1,5 +1,5 @@
---! Previous: sha1:7ec9495ae417b30787fce8f70e112e01b7f9e87c
---! Hash: sha1:ed7a367279f8452427f610c44edeaa69b32c1809
+--! Previous: sha1:075aa6cb7f01b1735c3783ee84b574861e7f1849
+--! Hash: sha1:96b3c95986d919dd6d53a6c9e59a8ea5d628616d
 --! Message: case-choices
 
 -- Why this shape: the "file this call in a case" picker must put the right case within reach and

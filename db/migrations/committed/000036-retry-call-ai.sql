@@ -1,5 +1,5 @@
---! Previous: sha1:ed7a367279f8452427f610c44edeaa69b32c1809
---! Hash: sha1:cd82e59c1fb74c06502ec6010408e1c2efe53c1a
+--! Previous: sha1:96b3c95986d919dd6d53a6c9e59a8ea5d628616d
+--! Hash: sha1:76efef064eba9488e3c247b9c8d90d9fee66875d
 --! Message: retry-call-ai
 
 -- Why this shape: a failed or skipped AI step used to be visible only to whoever could run

@@ -1,5 +1,5 @@
---! Previous: sha1:cd82e59c1fb74c06502ec6010408e1c2efe53c1a
---! Hash: sha1:4c869fe91fd08d89963adca6157c79329fdb7e56
+--! Previous: sha1:76efef064eba9488e3c247b9c8d90d9fee66875d
+--! Hash: sha1:95a9e8fcd2fe129d75f0394533ef18f70a76dd1c
 --! Message: one-call-shape
 
 -- Why this shape: a call reached the staff UI in two shapes — the REST list's (call_json:

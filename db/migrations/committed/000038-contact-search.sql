@@ -1,5 +1,5 @@
---! Previous: sha1:4c869fe91fd08d89963adca6157c79329fdb7e56
---! Hash: sha1:fd5a2ecf334782207574f36acd04be5039545efd
+--! Previous: sha1:95a9e8fcd2fe129d75f0394533ef18f70a76dd1c
+--! Hash: sha1:5bddf54003847c06778ada8f0f04c1e2bdc1fe34
 --! Message: contact-search
 
 -- Why this shape: staff search contacts the way they say them: "DUPONT marie" (words in any order,
