@@ -103,11 +103,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   });
   installRequestLogging(app, ctx);
   installHealth(app, ctx);
-  installWebhooks(app, ctx);
-  installAuth(app, ctx);
-  installCallHistory(app, ctx);
-  installCustody(app, ctx);
-  installWork(app, ctx);
+  // Before the webhooks: a delivery's live events are numbered by this process's relay (no NOTIFY round trip).
   const live = installEventStream(app, {
     serviceUrl: ctx.pools.serviceUrl,
     pool: ctx.pools.service,
@@ -117,6 +113,11 @@ export async function createApp(opts: AppOptions): Promise<App> {
     keepaliveMs: config.SSE_KEEPALIVE_MS,
     readiness: ctx.readiness,
   });
+  installWebhooks(app, ctx, live);
+  installAuth(app, ctx);
+  installCallHistory(app, ctx);
+  installCustody(app, ctx);
+  installWork(app, ctx);
   const graphql = await installPostGraphile(app, {
     staffPool: ctx.pools.staff,
     servicePool: ctx.pools.service,

@@ -19,6 +19,13 @@ export interface SharedLimitOptions {
   points: number;
   /** Window length, seconds. */
   durationSec: number;
+  /**
+   * Points taken from the shared count in one write and spent from memory (default 1: every point
+   * is written). For a limit counted on a hot path: a lease of n costs one round trip per n points.
+   * The shared count still bounds every instance together (never more than `points` a window); an
+   * instance may refuse while another still holds unspent points, at most n per instance.
+   */
+  lease?: number;
 }
 
 /** How long a count may wait for the shared store before the in-memory insurance decides. */
@@ -29,6 +36,9 @@ export class SharedLimit {
   private readonly limiter: RateLimiterPostgres;
   private readonly insurance: RateLimiterMemory;
   private readonly blockedUntil = new Map<string, number>();
+  private readonly lease: number;
+  /** Points this process holds for a key (taken from the shared count), until its window ends. */
+  private readonly leases = new Map<string, { points: number; until: number }>();
   /** Points waiting for the next write of their key. */
   private readonly batches = new Map<
     string,
@@ -37,6 +47,7 @@ export class SharedLimit {
 
   constructor(pool: pg.Pool, opts: SharedLimitOptions) {
     this.points = opts.points;
+    this.lease = Math.max(1, Math.min(opts.lease ?? 1, opts.points));
     this.insurance = new RateLimiterMemory({ points: opts.points, duration: opts.durationSec });
     this.limiter = new RateLimiterPostgres({
       storeClient: pool,
@@ -86,6 +97,11 @@ export class SharedLimit {
     const hashed = hash(key);
     const known = this.blockedFor(key);
     if (known !== null) return Promise.resolve(known);
+    const held = this.leases.get(hashed);
+    if (held && held.points > 0 && held.until > Date.now()) {
+      held.points -= 1;
+      return Promise.resolve(null);
+    }
     return new Promise((resolve, reject) => {
       let batch = this.batches.get(hashed);
       if (!batch) {
@@ -102,10 +118,16 @@ export class SharedLimit {
       // Points arriving from now on wait for the next write.
       this.batches.set(hashed, []);
       try {
-        const state = await this.consumeWithin(hashed, group.length);
-        const before = state.consumedPoints - group.length;
-        const wait = state.consumedPoints >= this.points ? this.block(hashed, state.msBeforeNext) : null;
-        group.forEach((waiter, i) => waiter.resolve(before + i + 1 > this.points ? wait : null));
+        // Enough for the waiting points and, when leasing, the next ones too.
+        const asked = Math.max(group.length, this.lease);
+        const state = await this.consumeWithin(hashed, asked);
+        const before = state.consumedPoints - asked;
+        const granted = Math.max(0, Math.min(asked, this.points - before));
+        const wait = before + group.length >= this.points ? this.block(hashed, state.msBeforeNext) : null;
+        group.forEach((waiter, i) => waiter.resolve(i < granted ? null : wait));
+        if (granted > group.length) {
+          this.leases.set(hashed, { points: granted - group.length, until: Date.now() + state.msBeforeNext });
+        } else this.leases.delete(hashed);
       } catch (error) {
         for (const waiter of group) waiter.reject(error);
       }
@@ -140,6 +162,7 @@ export class SharedLimit {
   async reset(key: string): Promise<void> {
     const hashed = hash(key);
     this.blockedUntil.delete(hashed);
+    this.leases.delete(hashed);
     await this.limiter.delete(hashed);
   }
 

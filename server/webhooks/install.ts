@@ -6,9 +6,9 @@ import { PreVerificationLimits } from './pre-verification.ts';
 import { ringoverWebhookRouter } from './ringover.ts';
 import { WebhookTenants } from './tenants.ts';
 import { TenantRateLimiter } from './rate-limit.ts';
-import { LiveWaker } from '../live/wake.ts';
+import type { LiveRelay } from '../live/stream.ts';
 
-export function installWebhooks(app: Express, ctx: AppContext): void {
+export function installWebhooks(app: Express, ctx: AppContext, live: LiveRelay): void {
   app.use(
     '/api/v1/webhooks/ringover',
     new PreVerificationLimits(ctx.pools.service, {
@@ -20,9 +20,9 @@ export function installWebhooks(app: Express, ctx: AppContext): void {
       pool: ctx.pools.service,
       tenants: new WebhookTenants(ctx.pools.service, ctx.config.RINGOVER_WEBHOOK_SECRET),
       rateLimiter: new TenantRateLimiter(ctx.config.WEBHOOK_RATE_LIMIT_PER_MIN, ctx.pools.service),
-      logger: ctx.logger,
       metrics: ctx.metrics.webhook,
-      liveWaker: new LiveWaker(ctx.pools.service, ctx.logger),
+      // In process, not through NOTIFY: the numbering's own NOTIFY reaches every other relay.
+      announceLive: () => void live.sequencer.run(),
       publicUrl: ctx.publicUrl,
     }),
   );

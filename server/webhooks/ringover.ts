@@ -8,7 +8,6 @@
 // Contact Call lookup: the same path up to the schema, then one read, nothing stored.
 import express, { type Request, type Response, type Router } from 'express';
 import type pg from 'pg';
-import type { Logger } from '../logger.ts';
 import { HttpError } from '../http/errors.ts';
 import { parseRingoverDelivery } from './ringover-payload.ts';
 import { parseJsonLosslessly } from './lossless-json.ts';
@@ -18,7 +17,6 @@ import { keysFor, type WebhookTenants, type WebhookTenant, type WebhookKeyKind }
 import { answerContact, lookUpContact } from './contact-lookup.ts';
 import type { TenantRateLimiter } from './rate-limit.ts';
 import type { WebhookMetrics } from '../observability/metrics.ts';
-import type { LiveWaker } from '../live/wake.ts';
 
 const BODY_LIMIT_BYTES = 1024 * 1024;
 const BASE_PATH = '/api/v1/webhooks/ringover';
@@ -27,9 +25,9 @@ interface Dependencies {
   pool: pg.Pool;
   tenants: WebhookTenants;
   rateLimiter: TenantRateLimiter;
-  logger: Logger;
   metrics: WebhookMetrics;
-  liveWaker: LiveWaker;
+  /** Numbers the live events just committed (this process's relay), which then go out to every relay. */
+  announceLive: () => void;
   publicUrl: () => string;
 }
 
@@ -135,7 +133,6 @@ async function handleContactLookup(req: WebhookRequest, res: Response, deps: Dep
 }
 
 async function handleDelivery(req: WebhookRequest, res: Response, deps: Dependencies): Promise<void> {
-  const started = performance.now();
   const kind = asksForContact(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0)) ? 'contact' : 'events';
   const { tenant, scheme, rawBody } = await verifySignature(req, deps, kind);
 
@@ -171,32 +168,27 @@ async function handleDelivery(req: WebhookRequest, res: Response, deps: Dependen
   };
 
   if (delivery.kind === 'ignored') {
-    await deps.pool.query('select app_hidden.record_ignored_delivery($1, $2, $3, $4, $5, $6)', [
-      tenant.id,
-      delivery.callId,
-      delivery.event,
-      delivery.reason,
-      text,
-      headers,
-    ]);
-    deps.logger.info(
-      {
-        request_id: req.id,
-        tenant_id: tenant.id,
-        event: delivery.event,
-        call_id: delivery.callId,
-        outcome: 'ignored',
-        reason: delivery.reason,
-      },
-      'webhook ignored',
-    );
+    await deps.pool.query({
+      name: 'ringover-record-ignored',
+      text: 'select app_hidden.record_ignored_delivery($1, $2, $3, $4, $5, $6)',
+      values: [tenant.id, delivery.callId, delivery.event, delivery.reason, text, headers],
+    });
+    res.locals.log = {
+      tenant_id: tenant.id,
+      event: delivery.event,
+      call_id: delivery.callId,
+      outcome: 'ignored',
+      reason: delivery.reason,
+    };
     res.status(200).json({ status: 'ignored', reason: delivery.reason });
     return;
   }
 
-  const { rows } = await deps.pool.query(
-    'select * from app_hidden.ingest_ringover_delivery($1, $2, $3, $4, $5, $6, $7, $8)',
-    [
+  // Prepared once per connection: the statement is the same for every delivery.
+  const { rows } = await deps.pool.query({
+    name: 'ringover-ingest',
+    text: 'select * from app_hidden.ingest_ringover_delivery($1, $2, $3, $4, $5, $6, $7, $8)',
+    values: [
       tenant.id,
       delivery.callId,
       delivery.event,
@@ -206,27 +198,22 @@ async function handleDelivery(req: WebhookRequest, res: Response, deps: Dependen
       text,
       headers,
     ],
-  );
+  });
   const result = rows[0];
-  if (result.status === 'accepted') deps.liveWaker.wake(tenant.id);
-  const latencyMs = Math.round((performance.now() - started) * 100) / 100;
-  deps.logger.info(
-    {
-      request_id: req.id,
-      tenant_id: tenant.id,
-      call_id: delivery.callId,
-      event: delivery.event,
-      attempt: delivery.attempt,
-      outcome: result.status,
-      direction: result.direction,
-      duration: result.duration_seconds,
-      matched_contact: result.contact_id,
-      contact_match: result.contact_match,
-      linked_case: result.case_id,
-      latency_ms: latencyMs,
-    },
-    'webhook processed',
-  );
+  if (result.status === 'accepted') deps.announceLive();
+  // What became of the delivery, on the request's one log line (server/http/request-logging.ts).
+  res.locals.log = {
+    tenant_id: tenant.id,
+    call_id: delivery.callId,
+    event: delivery.event,
+    attempt: delivery.attempt,
+    outcome: result.status,
+    direction: result.direction,
+    duration: result.duration_seconds,
+    matched_contact: result.contact_id,
+    contact_match: result.contact_match,
+    linked_case: result.case_id,
+  };
   res.status(result.status === 'accepted' ? 202 : 200).json({
     status: result.status,
     call_id: delivery.callId,

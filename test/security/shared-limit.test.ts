@@ -31,6 +31,27 @@ describe('SharedLimit', () => {
     expect(await a.consume('tenant-y')).toBeNull();
   });
 
+  it('leases points: one write per lease, and two instances together still never pass the limit', async () => {
+    const counted = async (name: string) => {
+      const { rows } = await db.owner.query(
+        'select sum(points)::int as points from app_limits.counters where key like $1',
+        [`${name}%`],
+      );
+      return rows[0].points as number | null;
+    };
+    const a = new SharedLimit(db.pools.service, { name: 'lease-test', points: 25, durationSec: 60, lease: 10 });
+    const b = new SharedLimit(otherPools.service, { name: 'lease-test', points: 25, durationSec: 60, lease: 10 });
+    // The first point takes a lease of 10; the next nine are spent from memory, without a write.
+    expect(await a.consume('tenant-l')).toBeNull();
+    expect(await counted('lease-test')).toBe(10);
+    for (let i = 0; i < 9; i++) expect(await a.consume('tenant-l')).toBeNull();
+    expect(await counted('lease-test')).toBe(10);
+    // Then both instances draw on the rest: 15 points in all, whatever the interleaving.
+    const waits = await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).consume('tenant-l')));
+    expect(waits.filter((w) => w === null)).toHaveLength(15);
+    expect(waits.filter((w) => w !== null).every((w) => w! > 0)).toBe(true);
+  });
+
   it('stores hashed keys only, in a table the staff role cannot read (42501)', async () => {
     const limit = new SharedLimit(db.pools.service, { name: 'hash-test', points: 5, durationSec: 60 });
     await limit.consume('claire@cabinet-martin.be');

@@ -1,5 +1,5 @@
 --! Previous: sha1:64bfe0dd2caefde63b79fe776322791bef7debca
---! Hash: sha1:9fcfa053b78a5696e4ad4c7ba7f5a462f61fa057
+--! Hash: sha1:0c0dcef6871e3c85b2374374413b434ee6a22a04
 --! Message: live-events
 
 -- Why this shape: whatever staff screens learn live is first a row, written in the same transaction
@@ -10,8 +10,9 @@
 -- number is not handed out by the writing transaction: taking a per-tenant counter there would hold
 -- its row lock until commit, fsync included, and serialize every webhook of a tenant (measured: 407
 -- ingestions/s with the counter in the transaction, 687 without, on the same machine). Instead the
--- event is written unnumbered; once the transaction has committed, its writer wakes the relays
--- (app_hidden.wake_live_relays, NOTIFY `ringside_live_pending`) and a relay calls
+-- event is written unnumbered; once the transaction has committed, its writer has it numbered: a
+-- webhook by calling its own process's relay directly, other writers by waking the relays
+-- (app_hidden.wake_live_relays, NOTIFY `ringside_live_pending`). A relay calls
 -- app_hidden.sequence_live_events(), which, one caller at a time, numbers every committed
 -- unnumbered event in insertion order and NOTIFYs `ringside_live` with {tenant_id, seq}. Relays also
 -- sweep every second, so an event whose writer died before waking anyone is late, never lost.

@@ -1,5 +1,5 @@
---! Previous: sha1:9fcfa053b78a5696e4ad4c7ba7f5a462f61fa057
---! Hash: sha1:2da681d905308a35804c4af0f004570fe16d5a57
+--! Previous: sha1:0c0dcef6871e3c85b2374374413b434ee6a22a04
+--! Hash: sha1:9727d1b47250405b8fa80880e98c5d6fafa50586
 --! Message: ingest
 
 -- Why this shape: Ringover describes one call in several deliveries (ringing, answered, hangup,

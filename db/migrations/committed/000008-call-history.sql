@@ -1,5 +1,5 @@
---! Previous: sha1:2da681d905308a35804c4af0f004570fe16d5a57
---! Hash: sha1:e77f801b07c9da9245d79d7fc5ff16c8ad7da57d
+--! Previous: sha1:9727d1b47250405b8fa80880e98c5d6fafa50586
+--! Hash: sha1:2af4a2c4f88f26f5bc518c36c2956d2455dabf81
 --! Message: call-history
 
 -- Why this shape: the REST call history and stats are read as the staff role, so row-level security

@@ -1,5 +1,5 @@
---! Previous: sha1:e77f801b07c9da9245d79d7fc5ff16c8ad7da57d
---! Hash: sha1:5d769be1d288bac245e47f469cf019a23ce48837
+--! Previous: sha1:2af4a2c4f88f26f5bc518c36c2956d2455dabf81
+--! Hash: sha1:b67339b019372ea26bde13993251ba8f1587d308
 --! Message: live-retention
 
 -- Why this shape: one listener per server process relays every tenant's live events (never one

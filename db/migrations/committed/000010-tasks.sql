@@ -1,5 +1,5 @@
---! Previous: sha1:5d769be1d288bac245e47f469cf019a23ce48837
---! Hash: sha1:16eadcb16451a254ce8e7447889a18802d44bf33
+--! Previous: sha1:b67339b019372ea26bde13993251ba8f1587d308
+--! Hash: sha1:166d49e245902848b8953fd45f18cc071c596198
 --! Message: tasks
 
 -- Why this shape: follow-up tasks belong to a case (that is where staff look for them), and the ones

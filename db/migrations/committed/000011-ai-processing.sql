@@ -1,5 +1,5 @@
---! Previous: sha1:16eadcb16451a254ce8e7447889a18802d44bf33
---! Hash: sha1:360ae3edfe4c871606bae603e80ab6040fa2bb49
+--! Previous: sha1:166d49e245902848b8953fd45f18cc071c596198
+--! Hash: sha1:7d562ce770431a712e66df0f29d8b72054bc64af
 --! Message: ai-processing
 
 -- Why this shape: a call that gains a recording gets its AI job in the same transaction that stored

@@ -1,5 +1,5 @@
---! Previous: sha1:360ae3edfe4c871606bae603e80ab6040fa2bb49
---! Hash: sha1:f9c40261bfe9c842b363ee7faba61017a4690237
+--! Previous: sha1:7d562ce770431a712e66df0f29d8b72054bc64af
+--! Hash: sha1:86d1496b1eac46e1303b5a68e78df105bc7f9ff9
 --! Message: call-search
 
 -- Why this shape: staff search the call history for what was said ("succession", "acte"), so the

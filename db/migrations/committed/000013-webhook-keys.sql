@@ -1,5 +1,5 @@
---! Previous: sha1:f9c40261bfe9c842b363ee7faba61017a4690237
---! Hash: sha1:9853af67d4db5e0bcb93bd01c457514a484dfa1b
+--! Previous: sha1:86d1496b1eac46e1303b5a68e78df105bc7f9ff9
+--! Hash: sha1:a2b522aae35cc83198faf9b791c6e5b3d5193d3c
 --! Message: webhook-keys
 
 -- Why this shape: Ringover generates its webhook keys (one per webhook family: call events, Contact

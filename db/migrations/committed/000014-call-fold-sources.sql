@@ -1,5 +1,5 @@
---! Previous: sha1:9853af67d4db5e0bcb93bd01c457514a484dfa1b
---! Hash: sha1:3c5a591106268a1a6231904e0c2937f0a066b9fc
+--! Previous: sha1:a2b522aae35cc83198faf9b791c6e5b3d5193d3c
+--! Hash: sha1:5e3b09b7d44ceda72c1de1c7731e51f899cf95c0
 --! Message: call-fold-sources
 
 -- Why this shape: a call's entry is still folded from all of its accepted deliveries (000007), and

@@ -1,5 +1,5 @@
---! Previous: sha1:3c5a591106268a1a6231904e0c2937f0a066b9fc
---! Hash: sha1:15215a5eacd4f4b9b607274be89f25574cb40cf2
+--! Previous: sha1:5e3b09b7d44ceda72c1de1c7731e51f899cf95c0
+--! Hash: sha1:2de8f48be4f21f20a632b782e3e30527d25e2630
 --! Message: contact-lookup
 
 -- Why this shape: while the phone rings, Ringover asks who the external number is (Contact Call) and

@@ -1,5 +1,5 @@
---! Previous: sha1:15215a5eacd4f4b9b607274be89f25574cb40cf2
---! Hash: sha1:508d68dc436db121b9a5d0686c611d5ba32a3d1c
+--! Previous: sha1:2de8f48be4f21f20a632b782e3e30527d25e2630
+--! Hash: sha1:8f90bdb95296968a78f5f55e6d789a218621f191
 --! Message: ringover-api-keys
 
 -- Why this shape: the backfill reads Ringover's API v2 with each tenant's API key. The key opens the

@@ -1,5 +1,5 @@
---! Previous: sha1:508d68dc436db121b9a5d0686c611d5ba32a3d1c
---! Hash: sha1:36aabdaefb46211e30e2216484ffa1aeeb6129e8
+--! Previous: sha1:8f90bdb95296968a78f5f55e6d789a218621f191
+--! Hash: sha1:d03a2857147b2ab29cf6ebcd07b33cd20183b21e
 --! Message: ringover-api-backfill
 
 -- Why this shape: the backfill reads the same calls again and again (every reconciliation looks three

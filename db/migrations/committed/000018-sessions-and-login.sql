@@ -1,5 +1,5 @@
---! Previous: sha1:36aabdaefb46211e30e2216484ffa1aeeb6129e8
---! Hash: sha1:8fe2bc13b9f18eb2a51f533815e97ba8b1113fad
+--! Previous: sha1:d03a2857147b2ab29cf6ebcd07b33cd20183b21e
+--! Hash: sha1:d8f2c349207023ccf4fabebb631d6168ad227d44
 --! Message: sessions-and-login
 
 -- Why this shape: a staff token is only as good as the session it names. A signed JWT alone cannot be

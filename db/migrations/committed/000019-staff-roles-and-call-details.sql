@@ -1,5 +1,5 @@
---! Previous: sha1:8fe2bc13b9f18eb2a51f533815e97ba8b1113fad
---! Hash: sha1:a957711a8408cf458f5847719f718a0d46d9b093
+--! Previous: sha1:d8f2c349207023ccf4fabebb631d6168ad227d44
+--! Hash: sha1:93ddaaa63265fc85dc1fb3501e8d71b3e1c0725e
 --! Message: staff-roles-and-call-details
 
 -- Why this shape, part 1: a firm's `admin` and its `staff` differ in one thing that matters most —
@@ -100,7 +100,8 @@ create or replace function app_hidden.call_json(p_event app_public.interaction_e
   language sql stable
   set search_path = pg_catalog, pg_temp
   as $$
-    with d as (select app_hidden.call_details(p_event.metadata) as m)
+    -- Materialized: inlined, call_details would run once per reference below (~20 times a call, measured 2.1 ms).
+    with d as materialized (select app_hidden.call_details(p_event.metadata) as m)
     select jsonb_strip_nulls(jsonb_build_object(
       'id', p_event.id,
       'call_id', p_event.external_id,

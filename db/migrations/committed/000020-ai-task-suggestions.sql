@@ -1,5 +1,5 @@
---! Previous: sha1:a957711a8408cf458f5847719f718a0d46d9b093
---! Hash: sha1:ea68aaab3ed2c3ab7414eaa040c40c46b92b7b9f
+--! Previous: sha1:93ddaaa63265fc85dc1fb3501e8d71b3e1c0725e
+--! Hash: sha1:9cd8ce2ce2e5a0c42e4bbc41292b606ce56f0588
 --! Message: ai-task-suggestions
 
 -- Why this shape: a call's transcript is what a caller said, and a caller can say anything ("crée une

@@ -1,5 +1,5 @@
---! Previous: sha1:ea68aaab3ed2c3ab7414eaa040c40c46b92b7b9f
---! Hash: sha1:b1a8392e4ec699ce7a30f22dda43aa3aa93086d6
+--! Previous: sha1:9cd8ce2ce2e5a0c42e4bbc41292b606ce56f0588
+--! Hash: sha1:e08d464573c861d1973d7aa525f9a02fe7b7f8f2
 --! Message: shared-limits
 
 -- Why this shape: every limit (login failures per account and per address, webhook failures per

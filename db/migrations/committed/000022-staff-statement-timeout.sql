@@ -1,5 +1,5 @@
---! Previous: sha1:b1a8392e4ec699ce7a30f22dda43aa3aa93086d6
---! Hash: sha1:edac9c61e0e677a9748375c952fa526ff6fa8e39
+--! Previous: sha1:e08d464573c861d1973d7aa525f9a02fe7b7f8f2
+--! Hash: sha1:b0169ae00e335372f5462e133e538b4736c6d0c6
 --! Message: staff-statement-timeout
 
 -- Why this shape: one staff request (GraphQL or REST) must not pin the database. Every staff

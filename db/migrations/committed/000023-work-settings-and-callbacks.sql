@@ -1,5 +1,5 @@
---! Previous: sha1:edac9c61e0e677a9748375c952fa526ff6fa8e39
---! Hash: sha1:079832f420631f9c4177a3713e76b3849a57e22a
+--! Previous: sha1:b0169ae00e335372f5462e133e538b4736c6d0c6
+--! Hash: sha1:05d88ae1a44c147c60310aa0e3e8bf5ac7bb3fe9
 --! Message: work-settings-and-callbacks
 
 -- Why this shape: a missed call is work for a person. One open callback task per external number

@@ -1,5 +1,5 @@
---! Previous: sha1:079832f420631f9c4177a3713e76b3849a57e22a
---! Hash: sha1:0d7026874ff319a5e17eb3d69832509557da4973
+--! Previous: sha1:05d88ae1a44c147c60310aa0e3e8bf5ac7bb3fe9
+--! Hash: sha1:bc4f4ca9f42ad91fbd4f45154bc5d404cb27c663
 --! Message: time-entries
 
 -- Why this shape: the minutes of a client call are billable, and the call is already on the case

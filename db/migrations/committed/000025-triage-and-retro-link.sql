@@ -1,5 +1,5 @@
---! Previous: sha1:0d7026874ff319a5e17eb3d69832509557da4973
---! Hash: sha1:7c7de72c35a244c206410b7004ffbc4184acef68
+--! Previous: sha1:bc4f4ca9f42ad91fbd4f45154bc5d404cb27c663
+--! Hash: sha1:3c195581057bd4f996738b59369b38c42288f464
 --! Message: triage-and-retro-link
 
 -- Why this shape: a call from an unknown number is recorded without a contact, and one from a shared

@@ -1,5 +1,5 @@
---! Previous: sha1:7c7de72c35a244c206410b7004ffbc4184acef68
---! Hash: sha1:4f259eb18697052aee461fefd611001071761565
+--! Previous: sha1:3c195581057bd4f996738b59369b38c42288f464
+--! Hash: sha1:9f3f1ee4a26cf96cc23d134a6541d4a3ec29f955
 --! Message: callback-stats
 
 -- Why this shape: how fast a firm calls back is the figure that says whether missed calls are

@@ -1,5 +1,5 @@
---! Previous: sha1:4f259eb18697052aee461fefd611001071761565
---! Hash: sha1:8a2795b3ff1bc1256268c832b4305d77a4fe224f
+--! Previous: sha1:9f3f1ee4a26cf96cc23d134a6541d4a3ec29f955
+--! Hash: sha1:7c62e979a7ee3ea2136535746c20b1bae0a336fa
 --! Message: work-lists
 
 -- Why this shape: the tasks and time pages ask questions a plain table listing cannot (mine or all,

@@ -1,5 +1,5 @@
---! Previous: sha1:8a2795b3ff1bc1256268c832b4305d77a4fe224f
---! Hash: sha1:5ea161d5de4e4b36a5e0c644a3eb9c2eb6df412c
+--! Previous: sha1:7c62e979a7ee3ea2136535746c20b1bae0a336fa
+--! Hash: sha1:1123da7776b65aabde540c4835c6e959cd8f0c53
 --! Message: tenant-settings-and-ai-consent
 
 -- Why this shape: a firm's recordings are among the most sensitive data it holds, so sending them to

@@ -1,5 +1,5 @@
---! Previous: sha1:5ea161d5de4e4b36a5e0c644a3eb9c2eb6df412c
---! Hash: sha1:ba82dd3dc672c799ae6ec20bcd48d14af39ff3b1
+--! Previous: sha1:1123da7776b65aabde540c4835c6e959cd8f0c53
+--! Hash: sha1:59f94806207ac8173509afde3661b4846aa7f83b
 --! Message: custody-audit
 
 -- Why this shape: a firm must be able to tell who listened to a recording, and who changed its custody

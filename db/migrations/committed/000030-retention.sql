@@ -1,5 +1,5 @@
---! Previous: sha1:ba82dd3dc672c799ae6ec20bcd48d14af39ff3b1
---! Hash: sha1:f45975ed49af0c995fc6f1b9ba62eb839a333f70
+--! Previous: sha1:59f94806207ac8173509afde3661b4846aa7f83b
+--! Hash: sha1:64e74497500ca845951dc83e86901a4e17506e7a
 --! Message: retention
 
 -- Why this shape: a firm keeps each kind of data only as long as its settings say (000028), and

@@ -1,5 +1,5 @@
---! Previous: sha1:f45975ed49af0c995fc6f1b9ba62eb839a333f70
---! Hash: sha1:39341f7fb34867abfc25476cd497b9687011b3b6
+--! Previous: sha1:64e74497500ca845951dc83e86901a4e17506e7a
+--! Hash: sha1:14676a0cf62c0e3d20e46fbffe7bd8c53124dd86
 --! Message: erasure-and-export
 
 -- Why this shape: a person may ask for their data (right of access) or for its erasure (right to

@@ -1,5 +1,5 @@
---! Previous: sha1:39341f7fb34867abfc25476cd497b9687011b3b6
---! Hash: sha1:b23321d8c052062ca21e1aaabf45d29e82bb0c83
+--! Previous: sha1:14676a0cf62c0e3d20e46fbffe7bd8c53124dd86
+--! Hash: sha1:bba4b17dfaf030b4218cbee69d9f212a87e060ad
 --! Message: title-languages
 
 -- Why this shape: a firm's timeline speaks its language (tenants.language: fr, nl, de, en). The title

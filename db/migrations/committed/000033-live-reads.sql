@@ -1,5 +1,5 @@
---! Previous: sha1:b23321d8c052062ca21e1aaabf45d29e82bb0c83
---! Hash: sha1:45079b94d4487c0eff16778426c24a9e1a7998dd
+--! Previous: sha1:bba4b17dfaf030b4218cbee69d9f212a87e060ad
+--! Hash: sha1:021bcff3db90a038d3cfc6161e035d7f02fff396
 --! Message: live-reads
 
 -- Why this shape: the live relays (server/live/hub.ts) read the event log in three ways — where each

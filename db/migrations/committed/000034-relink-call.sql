@@ -1,5 +1,5 @@
---! Previous: sha1:45079b94d4487c0eff16778426c24a9e1a7998dd
---! Hash: sha1:075aa6cb7f01b1735c3783ee84b574861e7f1849
+--! Previous: sha1:021bcff3db90a038d3cfc6161e035d7f02fff396
+--! Hash: sha1:565b1521a0de081cb074de370b2d9fb3274e5c41
 --! Message: relink-call
 
 -- Why this shape: filing a client's recording in someone else's case breaks confidentiality, so

@@ -1,5 +1,5 @@
---! Previous: sha1:075aa6cb7f01b1735c3783ee84b574861e7f1849
---! Hash: sha1:96b3c95986d919dd6d53a6c9e59a8ea5d628616d
+--! Previous: sha1:565b1521a0de081cb074de370b2d9fb3274e5c41
+--! Hash: sha1:c8d975215025271006e9060afe5f6a3e7a348ec8
 --! Message: case-choices
 
 -- Why this shape: the "file this call in a case" picker must put the right case within reach and

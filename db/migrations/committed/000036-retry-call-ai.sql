@@ -1,5 +1,5 @@
---! Previous: sha1:96b3c95986d919dd6d53a6c9e59a8ea5d628616d
---! Hash: sha1:76efef064eba9488e3c247b9c8d90d9fee66875d
+--! Previous: sha1:c8d975215025271006e9060afe5f6a3e7a348ec8
+--! Hash: sha1:b64eb8de504fb7fb6abf4bb1ccb80dd94774a1e8
 --! Message: retry-call-ai
 
 -- Why this shape: a failed or skipped AI step used to be visible only to whoever could run

@@ -1,5 +1,5 @@
---! Previous: sha1:76efef064eba9488e3c247b9c8d90d9fee66875d
---! Hash: sha1:95a9e8fcd2fe129d75f0394533ef18f70a76dd1c
+--! Previous: sha1:b64eb8de504fb7fb6abf4bb1ccb80dd94774a1e8
+--! Hash: sha1:72dcf5f9de163887f8c8286bed54d314f81d77fd
 --! Message: one-call-shape
 
 -- Why this shape: a call reached the staff UI in two shapes — the REST list's (call_json:

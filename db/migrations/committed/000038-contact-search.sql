@@ -1,5 +1,5 @@
---! Previous: sha1:95a9e8fcd2fe129d75f0394533ef18f70a76dd1c
---! Hash: sha1:5bddf54003847c06778ada8f0f04c1e2bdc1fe34
+--! Previous: sha1:72dcf5f9de163887f8c8286bed54d314f81d77fd
+--! Hash: sha1:7e408102ec4a5b456ccc078e2b202a9a2353082a
 --! Message: contact-search
 
 -- Why this shape: staff search contacts the way they say them: "DUPONT marie" (words in any order,
