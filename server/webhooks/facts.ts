@@ -4,6 +4,23 @@ import type { CountryCode } from 'libphonenumber-js';
 import type { CallFacts } from './delivery.ts';
 import { normalizePhone, type NormalizedPhone } from '../phone/normalize.ts';
 
+// The same few numbers arrive again and again (the firm's own lines on every call, regular callers):
+// parsing one with the full metadata costs more than the rest of a delivery's JavaScript.
+const MEMO_MAX = 10_000;
+const memo = new Map<string, NormalizedPhone>();
+
+function normalized(raw: string | undefined, region: string): NormalizedPhone {
+  if (raw === undefined || raw.length > 64) return normalizePhone(raw, region as CountryCode);
+  const key = `${region} ${raw}`;
+  let phone = memo.get(key);
+  if (!phone) {
+    phone = normalizePhone(raw, region as CountryCode);
+    if (memo.size >= MEMO_MAX) memo.clear();
+    memo.set(key, phone);
+  }
+  return phone;
+}
+
 function side(prefix: 'caller' | 'callee', phone: NormalizedPhone, raw: string | undefined): Record<string, string> {
   switch (phone.kind) {
     case 'e164':
@@ -17,8 +34,8 @@ function side(prefix: 'caller' | 'callee', phone: NormalizedPhone, raw: string |
 
 export function databaseFacts(facts: CallFacts, region: string): Record<string, unknown> {
   const { from_number_raw, to_number_raw, ...rest } = facts;
-  const caller = normalizePhone(from_number_raw, region as CountryCode);
-  const callee = normalizePhone(to_number_raw, region as CountryCode);
+  const caller = normalized(from_number_raw, region);
+  const callee = normalized(to_number_raw, region);
   const external = facts.direction === 'outbound' ? callee : facts.direction === 'inbound' ? caller : null;
   return {
     ...rest,

@@ -92,29 +92,28 @@ async function verifySignature(req: WebhookRequest, deps: Dependencies, kind: We
   return { tenant, scheme: signature.scheme, rawBody };
 }
 
-function parseBody(rawBody: Buffer): { text: string; json: unknown } {
+/** The body read as JSON once, before verification (which key kind verifies it depends on it); a failure is answered after verification. */
+function readBody(rawBody: Buffer): { text: string; json: unknown; error?: HttpError } {
   const text = rawBody.toString('utf8');
   try {
     // Ringover's 64-bit ids arrive as bare JSON numbers: keep their exact digits.
     return { text, json: parseJsonLosslessly(text) };
   } catch {
-    throw new HttpError(400, 'invalid_json', 'The request body is not valid JSON.');
+    return { text, json: undefined, error: new HttpError(400, 'invalid_json', 'The request body is not valid JSON.') };
   }
 }
 
 /** Is this body Ringover's Contact Call question? Decides which key kind verifies it (read before verification, used for nothing else). */
-function asksForContact(rawBody: Buffer): boolean {
-  try {
-    const body = parseJsonLosslessly(rawBody.toString('utf8')) as { resource?: unknown; event?: unknown } | null;
-    return body?.resource === 'call' && body.event === 'contact';
-  } catch {
-    return false;
-  }
+function asksForContact(json: unknown): boolean {
+  const body = json as { resource?: unknown; event?: unknown } | null | undefined;
+  return body?.resource === 'call' && body.event === 'contact';
 }
 
 async function handleContactLookup(req: WebhookRequest, res: Response, deps: Dependencies): Promise<void> {
   const { tenant, rawBody } = await verifySignature(req, deps, 'contact');
-  const parsed = parseRingoverDelivery(parseBody(rawBody).json);
+  const body = readBody(rawBody);
+  if (body.error) throw body.error;
+  const parsed = parseRingoverDelivery(body.json);
   if (!parsed.ok)
     throw new HttpError(
       422,
@@ -133,10 +132,10 @@ async function handleContactLookup(req: WebhookRequest, res: Response, deps: Dep
 }
 
 async function handleDelivery(req: WebhookRequest, res: Response, deps: Dependencies): Promise<void> {
-  const kind = asksForContact(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0)) ? 'contact' : 'events';
-  const { tenant, scheme, rawBody } = await verifySignature(req, deps, kind);
-
-  const { text, json } = parseBody(rawBody);
+  const body = readBody(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
+  const { tenant, scheme } = await verifySignature(req, deps, asksForContact(body.json) ? 'contact' : 'events');
+  if (body.error) throw body.error;
+  const { text, json } = body;
   const parsed = parseRingoverDelivery(json);
   if (!parsed.ok) {
     throw new HttpError(

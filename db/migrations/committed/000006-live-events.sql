@@ -1,5 +1,5 @@
 --! Previous: sha1:64bfe0dd2caefde63b79fe776322791bef7debca
---! Hash: sha1:0c0dcef6871e3c85b2374374413b434ee6a22a04
+--! Hash: sha1:e861842159cda051caca893b95dcc0bc4768f184
 --! Message: live-events
 
 -- Why this shape: whatever staff screens learn live is first a row, written in the same transaction
@@ -96,6 +96,8 @@ create function app_hidden.sequence_live_events()
   returns table (tenant_id uuid, last_seq bigint)
   language plpgsql volatile
   set search_path = pg_catalog, pg_temp
+  -- Generic plans: the numbering UPDATE was planned afresh on every call (its array parameter).
+  set plan_cache_mode = force_generic_plan
   as $$
 declare
   v_tenant uuid;

@@ -1,5 +1,5 @@
---! Previous: sha1:0c0dcef6871e3c85b2374374413b434ee6a22a04
---! Hash: sha1:9727d1b47250405b8fa80880e98c5d6fafa50586
+--! Previous: sha1:e861842159cda051caca893b95dcc0bc4768f184
+--! Hash: sha1:f65d76ef2104c6ab46b1e1ba16de69dd2da1f92b
 --! Message: ingest
 
 -- Why this shape: Ringover describes one call in several deliveries (ringing, answered, hangup,
@@ -208,6 +208,10 @@ create function app_hidden.ingest_ringover_delivery(
   set search_path = pg_catalog, pg_temp
   -- Times written into metadata are ISO strings in UTC whatever the session's time zone.
   set timezone = 'UTC'
+  -- Generic plans: every statement here (and in the triggers it fires) looks rows up by key, and
+  -- planning them afresh on every call cost more than running them (measured: the callbacks check
+  -- planned in 0.27 ms, ran in 0.05 ms).
+  set plan_cache_mode = force_generic_plan
   as $$
 declare
   v_delivery_id bigint;

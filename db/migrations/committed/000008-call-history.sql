@@ -1,5 +1,5 @@
---! Previous: sha1:9727d1b47250405b8fa80880e98c5d6fafa50586
---! Hash: sha1:2af4a2c4f88f26f5bc518c36c2956d2455dabf81
+--! Previous: sha1:f65d76ef2104c6ab46b1e1ba16de69dd2da1f92b
+--! Hash: sha1:a2d7e14b448eddefbdbaef61ec5a7a5cdb36fcd2
 --! Message: call-history
 
 -- Why this shape: the REST call history and stats are read as the staff role, so row-level security

@@ -1,5 +1,5 @@
---! Previous: sha1:2af4a2c4f88f26f5bc518c36c2956d2455dabf81
---! Hash: sha1:b67339b019372ea26bde13993251ba8f1587d308
+--! Previous: sha1:a2d7e14b448eddefbdbaef61ec5a7a5cdb36fcd2
+--! Hash: sha1:13e993765369b7b7ed7521642bb59a298411851c
 --! Message: live-retention
 
 -- Why this shape: one listener per server process relays every tenant's live events (never one

@@ -1,5 +1,5 @@
---! Previous: sha1:b67339b019372ea26bde13993251ba8f1587d308
---! Hash: sha1:166d49e245902848b8953fd45f18cc071c596198
+--! Previous: sha1:13e993765369b7b7ed7521642bb59a298411851c
+--! Hash: sha1:7ab26e2adead1f107f3b4b5669fe679739bcee5a
 --! Message: tasks
 
 -- Why this shape: follow-up tasks belong to a case (that is where staff look for them), and the ones

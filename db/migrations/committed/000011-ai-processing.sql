@@ -1,5 +1,5 @@
---! Previous: sha1:166d49e245902848b8953fd45f18cc071c596198
---! Hash: sha1:7d562ce770431a712e66df0f29d8b72054bc64af
+--! Previous: sha1:7ab26e2adead1f107f3b4b5669fe679739bcee5a
+--! Hash: sha1:adafd5e340fbcc4403bc7e17f7b535411d20bf52
 --! Message: ai-processing
 
 -- Why this shape: a call that gains a recording gets its AI job in the same transaction that stored
@@ -109,6 +109,8 @@ create function app_hidden.set_call_ai(p_event_id uuid, p_patch jsonb, p_errors 
   returns jsonb
   language plpgsql volatile
   set search_path = pg_catalog, pg_temp
+  -- Generic plans, as for ingestion (000007): the triggers its update fires look rows up by key.
+  set plan_cache_mode = force_generic_plan
   as $$
 declare
   v_call_id text;

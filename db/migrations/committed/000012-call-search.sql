@@ -1,5 +1,5 @@
---! Previous: sha1:7d562ce770431a712e66df0f29d8b72054bc64af
---! Hash: sha1:86d1496b1eac46e1303b5a68e78df105bc7f9ff9
+--! Previous: sha1:adafd5e340fbcc4403bc7e17f7b535411d20bf52
+--! Hash: sha1:37de0c91d2d3b75da313144b1d36857186aa92a7
 --! Message: call-search
 
 -- Why this shape: staff search the call history for what was said ("succession", "acte"), so the

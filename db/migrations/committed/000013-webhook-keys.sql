@@ -1,5 +1,5 @@
---! Previous: sha1:86d1496b1eac46e1303b5a68e78df105bc7f9ff9
---! Hash: sha1:a2b522aae35cc83198faf9b791c6e5b3d5193d3c
+--! Previous: sha1:37de0c91d2d3b75da313144b1d36857186aa92a7
+--! Hash: sha1:b382ca9ec5cb182579145841705adbd47e88a2e9
 --! Message: webhook-keys
 
 -- Why this shape: Ringover generates its webhook keys (one per webhook family: call events, Contact

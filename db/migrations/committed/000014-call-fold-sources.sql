@@ -1,5 +1,5 @@
---! Previous: sha1:a2b522aae35cc83198faf9b791c6e5b3d5193d3c
---! Hash: sha1:5e3b09b7d44ceda72c1de1c7731e51f899cf95c0
+--! Previous: sha1:b382ca9ec5cb182579145841705adbd47e88a2e9
+--! Hash: sha1:5816ccda7aafc2c049fd49f450e3037ebd2c27b7
 --! Message: call-fold-sources
 
 -- Why this shape: a call's entry is still folded from all of its accepted deliveries (000007), and

@@ -1,5 +1,5 @@
---! Previous: sha1:5e3b09b7d44ceda72c1de1c7731e51f899cf95c0
---! Hash: sha1:2de8f48be4f21f20a632b782e3e30527d25e2630
+--! Previous: sha1:5816ccda7aafc2c049fd49f450e3037ebd2c27b7
+--! Hash: sha1:ded58986c113cb4946d6460e2b2847a3f77aebed
 --! Message: contact-lookup
 
 -- Why this shape: while the phone rings, Ringover asks who the external number is (Contact Call) and

@@ -1,5 +1,5 @@
---! Previous: sha1:2de8f48be4f21f20a632b782e3e30527d25e2630
---! Hash: sha1:8f90bdb95296968a78f5f55e6d789a218621f191
+--! Previous: sha1:ded58986c113cb4946d6460e2b2847a3f77aebed
+--! Hash: sha1:17b5d062f15d4af21dd8fd360f7cdfb30e0fc988
 --! Message: ringover-api-keys
 
 -- Why this shape: the backfill reads Ringover's API v2 with each tenant's API key. The key opens the

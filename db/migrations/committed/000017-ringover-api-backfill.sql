@@ -1,5 +1,5 @@
---! Previous: sha1:8f90bdb95296968a78f5f55e6d789a218621f191
---! Hash: sha1:d03a2857147b2ab29cf6ebcd07b33cd20183b21e
+--! Previous: sha1:17b5d062f15d4af21dd8fd360f7cdfb30e0fc988
+--! Hash: sha1:be377735e0ecb5162c1f399facce6fec969b32d2
 --! Message: ringover-api-backfill
 
 -- Why this shape: the backfill reads the same calls again and again (every reconciliation looks three

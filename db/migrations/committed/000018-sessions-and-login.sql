@@ -1,5 +1,5 @@
---! Previous: sha1:d03a2857147b2ab29cf6ebcd07b33cd20183b21e
---! Hash: sha1:d8f2c349207023ccf4fabebb631d6168ad227d44
+--! Previous: sha1:be377735e0ecb5162c1f399facce6fec969b32d2
+--! Hash: sha1:79ed5518e12cd0e0148f706b7e5e36704c4ac6da
 --! Message: sessions-and-login
 
 -- Why this shape: a staff token is only as good as the session it names. A signed JWT alone cannot be

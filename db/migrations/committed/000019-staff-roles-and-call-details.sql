@@ -1,5 +1,5 @@
---! Previous: sha1:d8f2c349207023ccf4fabebb631d6168ad227d44
---! Hash: sha1:93ddaaa63265fc85dc1fb3501e8d71b3e1c0725e
+--! Previous: sha1:79ed5518e12cd0e0148f706b7e5e36704c4ac6da
+--! Hash: sha1:8808d9d19025a4be63c4127694059438b5b5c340
 --! Message: staff-roles-and-call-details
 
 -- Why this shape, part 1: a firm's `admin` and its `staff` differ in one thing that matters most —

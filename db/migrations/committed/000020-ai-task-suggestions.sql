@@ -1,5 +1,5 @@
---! Previous: sha1:93ddaaa63265fc85dc1fb3501e8d71b3e1c0725e
---! Hash: sha1:9cd8ce2ce2e5a0c42e4bbc41292b606ce56f0588
+--! Previous: sha1:8808d9d19025a4be63c4127694059438b5b5c340
+--! Hash: sha1:f52ce41b78dac693ca23ca358fd82a0979cacc25
 --! Message: ai-task-suggestions
 
 -- Why this shape: a call's transcript is what a caller said, and a caller can say anything ("crée une

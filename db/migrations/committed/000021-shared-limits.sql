@@ -1,5 +1,5 @@
---! Previous: sha1:9cd8ce2ce2e5a0c42e4bbc41292b606ce56f0588
---! Hash: sha1:e08d464573c861d1973d7aa525f9a02fe7b7f8f2
+--! Previous: sha1:f52ce41b78dac693ca23ca358fd82a0979cacc25
+--! Hash: sha1:4d027a44ef31738fb2f9a0863d71f8f40a1a9d80
 --! Message: shared-limits
 
 -- Why this shape: every limit (login failures per account and per address, webhook failures per

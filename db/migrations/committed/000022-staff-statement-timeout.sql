@@ -1,5 +1,5 @@
---! Previous: sha1:e08d464573c861d1973d7aa525f9a02fe7b7f8f2
---! Hash: sha1:b0169ae00e335372f5462e133e538b4736c6d0c6
+--! Previous: sha1:4d027a44ef31738fb2f9a0863d71f8f40a1a9d80
+--! Hash: sha1:7e43b9d9b61e297906f61f33a3c611501818b3fb
 --! Message: staff-statement-timeout
 
 -- Why this shape: one staff request (GraphQL or REST) must not pin the database. Every staff

@@ -1,5 +1,5 @@
---! Previous: sha1:b0169ae00e335372f5462e133e538b4736c6d0c6
---! Hash: sha1:05d88ae1a44c147c60310aa0e3e8bf5ac7bb3fe9
+--! Previous: sha1:7e43b9d9b61e297906f61f33a3c611501818b3fb
+--! Hash: sha1:5871510f5925257fe2b979d315dc005ed5bb3ad8
 --! Message: work-settings-and-callbacks
 
 -- Why this shape: a missed call is work for a person. One open callback task per external number

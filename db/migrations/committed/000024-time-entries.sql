@@ -1,5 +1,5 @@
---! Previous: sha1:05d88ae1a44c147c60310aa0e3e8bf5ac7bb3fe9
---! Hash: sha1:bc4f4ca9f42ad91fbd4f45154bc5d404cb27c663
+--! Previous: sha1:5871510f5925257fe2b979d315dc005ed5bb3ad8
+--! Hash: sha1:a780e87b76729bc955a2046bcb0f55d39c0d3649
 --! Message: time-entries
 
 -- Why this shape: the minutes of a client call are billable, and the call is already on the case

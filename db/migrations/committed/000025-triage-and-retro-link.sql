@@ -1,5 +1,5 @@
---! Previous: sha1:bc4f4ca9f42ad91fbd4f45154bc5d404cb27c663
---! Hash: sha1:3c195581057bd4f996738b59369b38c42288f464
+--! Previous: sha1:a780e87b76729bc955a2046bcb0f55d39c0d3649
+--! Hash: sha1:607f0d05dfea888ed9410908b29efaf1313f6d96
 --! Message: triage-and-retro-link
 
 -- Why this shape: a call from an unknown number is recorded without a contact, and one from a shared

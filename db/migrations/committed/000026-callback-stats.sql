@@ -1,5 +1,5 @@
---! Previous: sha1:3c195581057bd4f996738b59369b38c42288f464
---! Hash: sha1:9f3f1ee4a26cf96cc23d134a6541d4a3ec29f955
+--! Previous: sha1:607f0d05dfea888ed9410908b29efaf1313f6d96
+--! Hash: sha1:4dc731a1896328c42e845bd078521ce1c527a26b
 --! Message: callback-stats
 
 -- Why this shape: how fast a firm calls back is the figure that says whether missed calls are

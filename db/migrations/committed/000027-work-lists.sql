@@ -1,5 +1,5 @@
---! Previous: sha1:9f3f1ee4a26cf96cc23d134a6541d4a3ec29f955
---! Hash: sha1:7c62e979a7ee3ea2136535746c20b1bae0a336fa
+--! Previous: sha1:4dc731a1896328c42e845bd078521ce1c527a26b
+--! Hash: sha1:085204d307c7fc1782fcc5d95a7c3ec80392a818
 --! Message: work-lists
 
 -- Why this shape: the tasks and time pages ask questions a plain table listing cannot (mine or all,

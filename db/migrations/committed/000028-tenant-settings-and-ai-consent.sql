@@ -1,5 +1,5 @@
---! Previous: sha1:7c62e979a7ee3ea2136535746c20b1bae0a336fa
---! Hash: sha1:1123da7776b65aabde540c4835c6e959cd8f0c53
+--! Previous: sha1:085204d307c7fc1782fcc5d95a7c3ec80392a818
+--! Hash: sha1:acc67a7ee8d3671d098e6875c210ec5024c98226
 --! Message: tenant-settings-and-ai-consent
 
 -- Why this shape: a firm's recordings are among the most sensitive data it holds, so sending them to

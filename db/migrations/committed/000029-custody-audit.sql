@@ -1,5 +1,5 @@
---! Previous: sha1:1123da7776b65aabde540c4835c6e959cd8f0c53
---! Hash: sha1:59f94806207ac8173509afde3661b4846aa7f83b
+--! Previous: sha1:acc67a7ee8d3671d098e6875c210ec5024c98226
+--! Hash: sha1:58d8b9493a3aa7558baf8e6a9542e081f595af52
 --! Message: custody-audit
 
 -- Why this shape: a firm must be able to tell who listened to a recording, and who changed its custody

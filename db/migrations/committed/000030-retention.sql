@@ -1,5 +1,5 @@
---! Previous: sha1:59f94806207ac8173509afde3661b4846aa7f83b
---! Hash: sha1:64e74497500ca845951dc83e86901a4e17506e7a
+--! Previous: sha1:58d8b9493a3aa7558baf8e6a9542e081f595af52
+--! Hash: sha1:38d63f7e70879f404c6702a55df4c7085bd3c7a9
 --! Message: retention
 
 -- Why this shape: a firm keeps each kind of data only as long as its settings say (000028), and

@@ -1,5 +1,5 @@
---! Previous: sha1:64e74497500ca845951dc83e86901a4e17506e7a
---! Hash: sha1:14676a0cf62c0e3d20e46fbffe7bd8c53124dd86
+--! Previous: sha1:38d63f7e70879f404c6702a55df4c7085bd3c7a9
+--! Hash: sha1:49113a6a7d58299d190831ef9e70bd405bee8761
 --! Message: erasure-and-export
 
 -- Why this shape: a person may ask for their data (right of access) or for its erasure (right to

@@ -1,5 +1,5 @@
---! Previous: sha1:14676a0cf62c0e3d20e46fbffe7bd8c53124dd86
---! Hash: sha1:bba4b17dfaf030b4218cbee69d9f212a87e060ad
+--! Previous: sha1:49113a6a7d58299d190831ef9e70bd405bee8761
+--! Hash: sha1:8c5f912c38f8b2326d0967af930005f3ed4ea424
 --! Message: title-languages
 
 -- Why this shape: a firm's timeline speaks its language (tenants.language: fr, nl, de, en). The title

@@ -1,5 +1,5 @@
---! Previous: sha1:bba4b17dfaf030b4218cbee69d9f212a87e060ad
---! Hash: sha1:021bcff3db90a038d3cfc6161e035d7f02fff396
+--! Previous: sha1:8c5f912c38f8b2326d0967af930005f3ed4ea424
+--! Hash: sha1:be633c90d1d657a30fa6330a300137ce0b48f0be
 --! Message: live-reads
 
 -- Why this shape: the live relays (server/live/hub.ts) read the event log in three ways — where each

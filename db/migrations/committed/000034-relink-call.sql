@@ -1,5 +1,5 @@
---! Previous: sha1:021bcff3db90a038d3cfc6161e035d7f02fff396
---! Hash: sha1:565b1521a0de081cb074de370b2d9fb3274e5c41
+--! Previous: sha1:be633c90d1d657a30fa6330a300137ce0b48f0be
+--! Hash: sha1:85621b951c3ee11b20516feb9cdc0e28216019de
 --! Message: relink-call
 
 -- Why this shape: filing a client's recording in someone else's case breaks confidentiality, so

@@ -1,5 +1,5 @@
---! Previous: sha1:565b1521a0de081cb074de370b2d9fb3274e5c41
---! Hash: sha1:c8d975215025271006e9060afe5f6a3e7a348ec8
+--! Previous: sha1:85621b951c3ee11b20516feb9cdc0e28216019de
+--! Hash: sha1:d18d68946564deb45d189dc154f96ab49aea50da
 --! Message: case-choices
 
 -- Why this shape: the "file this call in a case" picker must put the right case within reach and

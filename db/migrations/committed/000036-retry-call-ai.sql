@@ -1,5 +1,5 @@
---! Previous: sha1:c8d975215025271006e9060afe5f6a3e7a348ec8
---! Hash: sha1:b64eb8de504fb7fb6abf4bb1ccb80dd94774a1e8
+--! Previous: sha1:d18d68946564deb45d189dc154f96ab49aea50da
+--! Hash: sha1:ffcaa8f7264f4b709ee7b8953cf85dee968f06d9
 --! Message: retry-call-ai
 
 -- Why this shape: a failed or skipped AI step used to be visible only to whoever could run

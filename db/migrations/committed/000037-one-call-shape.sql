@@ -1,5 +1,5 @@
---! Previous: sha1:b64eb8de504fb7fb6abf4bb1ccb80dd94774a1e8
---! Hash: sha1:72dcf5f9de163887f8c8286bed54d314f81d77fd
+--! Previous: sha1:ffcaa8f7264f4b709ee7b8953cf85dee968f06d9
+--! Hash: sha1:10ed76395af5eb71eca6fe5dce3cd0f2a10f91c3
 --! Message: one-call-shape
 
 -- Why this shape: a call reached the staff UI in two shapes — the REST list's (call_json:

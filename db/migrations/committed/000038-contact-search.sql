@@ -1,5 +1,5 @@
---! Previous: sha1:72dcf5f9de163887f8c8286bed54d314f81d77fd
---! Hash: sha1:7e408102ec4a5b456ccc078e2b202a9a2353082a
+--! Previous: sha1:10ed76395af5eb71eca6fe5dce3cd0f2a10f91c3
+--! Hash: sha1:63c43b81550ed4ac5fb7710a7a323cf7bee77152
 --! Message: contact-search
 
 -- Why this shape: staff search contacts the way they say them: "DUPONT marie" (words in any order,
