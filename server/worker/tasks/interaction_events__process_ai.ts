@@ -111,6 +111,8 @@ class CallRun {
   private metadata: Record<string, unknown> = {};
   private consent: Context['consent'];
   private changed = false;
+  /** Skipped steps not written yet: they go with the next write. */
+  private deferred: { patch: Record<string, unknown>; errors: Record<string, unknown> } = { patch: {}, errors: {} };
 
   constructor(
     deps: ProcessAiDeps,
@@ -139,8 +141,8 @@ class CallRun {
     this.consent = ctx.consent;
     const { config } = this.deps;
 
-    await this.step('transcript', async () => {
-      if (!this.openai) return { status: 'skipped', reason: 'OPENAI_API_KEY is not set' };
+    const openai = () => (this.openai ? null : 'OPENAI_API_KEY is not set');
+    await this.step('transcript', openai, async () => {
       const transcript = await withTempDir(async (dir) => {
         const file = await downloadRecording(String(ctx.metadata.recording_url), dir, {
           allowedHosts: config.RECORDING_ALLOWED_HOSTS,
@@ -171,13 +173,13 @@ class CallRun {
     const noTranscript = `no transcript (transcription ${this.metadata.transcript_status})`;
     const llmSentiment = config.SENTIMENT_PROVIDER === 'llm';
 
-    await this.step('summary', async () => {
-      if (transcript === null) return { status: 'skipped', reason: noTranscript };
-      if (!this.anthropic) return { status: 'skipped', reason: 'ANTHROPIC_API_KEY is not set' };
-      if (!transcript.trim()) {
+    const summarizable = () =>
+      transcript === null ? noTranscript : this.anthropic ? null : 'ANTHROPIC_API_KEY is not set';
+    await this.step('summary', summarizable, async () => {
+      if (!transcript!.trim()) {
         return { status: 'completed', patch: { ai_summary: '', extracted_tasks: [], tasks_generated: true } };
       }
-      const result = await summarizeCall(this.anthropic, ctx, transcript, {
+      const result = await summarizeCall(this.anthropic!, ctx, transcript!, {
         model: config.SUMMARY_MODEL,
         withSentiment: llmSentiment && this.metadata.sentiment_status !== 'completed',
         signal: this.helpers.abortSignal,
@@ -204,21 +206,22 @@ class CallRun {
       };
     });
 
-    await this.step('sentiment', async () => {
-      if (transcript === null) return { status: 'skipped', reason: noTranscript };
-      if (llmSentiment) {
-        // Reached only when the summary step did not give it.
-        return {
-          status: 'skipped',
-          reason: `SENTIMENT_PROVIDER=llm and the summary step is ${this.metadata.summary_status}`,
-        };
-      }
-      if (!config.HF_API_TOKEN) return { status: 'skipped', reason: 'HF_API_TOKEN is not set' };
-      if (!transcript.trim()) return { status: 'completed', patch: { sentiment_score: 0, sentiment_label: 'neutral' } };
-      const sentiment = await classifySentiment(transcript, {
+    const classifiable = () =>
+      transcript === null
+        ? noTranscript
+        : llmSentiment
+          ? // Reached only when the summary step did not give it.
+            `SENTIMENT_PROVIDER=llm and the summary step is ${this.metadata.summary_status}`
+          : config.HF_API_TOKEN
+            ? null
+            : 'HF_API_TOKEN is not set';
+    await this.step('sentiment', classifiable, async () => {
+      if (!transcript!.trim())
+        return { status: 'completed', patch: { sentiment_score: 0, sentiment_label: 'neutral' } };
+      const sentiment = await classifySentiment(transcript!, {
         baseUrl: config.HF_BASE_URL,
         model: config.SENTIMENT_MODEL,
-        token: config.HF_API_TOKEN,
+        token: config.HF_API_TOKEN!,
         timeoutMs: this.deps.settings.AI_REQUEST_TIMEOUT_MS,
         signal: this.helpers.abortSignal,
       });
@@ -226,10 +229,12 @@ class CallRun {
     });
 
     if (this.changed) {
+      const { patch, errors } = this.takeDeferred();
       await asServiceFor(this.deps.pool, this.tenantId, (client) =>
-        client.query('select app_hidden.set_call_ai($1, $2), app_hidden.announce_call_ai($1)', [
+        client.query('select app_hidden.set_call_ai($1, $2, $3), app_hidden.announce_call_ai($1)', [
           this.eventId,
-          { ai_processed_at: new Date().toISOString() },
+          { ...patch, ai_processed_at: new Date().toISOString() },
+          errors,
         ]),
       );
       // After the commit, in a statement of its own (see 000006-live-events.sql).
@@ -237,17 +242,28 @@ class CallRun {
     }
   }
 
-  private async step(step: Step, body: () => Promise<Outcome>): Promise<void> {
+  /**
+   * Runs one step. `unavailable` says, without any I/O, why the step cannot run (no provider key, no
+   * transcript): such a skip, like a refusal, is not announced as `processing` first, and is written
+   * with the next write rather than in a transaction of its own (a call no step can run for costs
+   * one write, not seven).
+   */
+  private async step(step: Step, unavailable: () => string | null, body: () => Promise<Outcome>): Promise<void> {
     const key = `${step}_status`;
     if (this.metadata[key] === 'completed') return;
     const { metrics } = this.deps;
-    const stopTimer = metrics?.stepDuration.startTimer({ step });
     this.changed = true;
+    // Consent is checked before the step's body, so a refused call never reaches a provider.
+    const skip = this.refusal(step) ?? unavailable();
+    if (skip !== null) {
+      this.defer({ [key]: 'skipped' }, { [step]: { status: 'skipped', message: skip, at: new Date().toISOString() } });
+      metrics?.stepOutcomes.inc({ step, outcome: 'skipped', kind: 'skipped' });
+      return;
+    }
+    const stopTimer = metrics?.stepDuration.startTimer({ step });
     await this.write({ [key]: 'processing' });
     try {
-      // Consent is checked before the step's body, so a refused call never reaches a provider.
-      const refusal = this.refusal(step);
-      const outcome: Outcome = refusal ? { status: 'skipped', reason: refusal } : await body();
+      const outcome = await body();
       if (outcome.status === 'skipped') {
         await this.write(
           { [key]: 'skipped' },
@@ -299,16 +315,30 @@ class CallRun {
     return null;
   }
 
+  /** Keeps a write for the next one (its keys are already what this run reads). */
+  private defer(patch: Record<string, unknown>, errors: Record<string, unknown>): void {
+    Object.assign(this.deferred.patch, patch);
+    Object.assign(this.deferred.errors, errors);
+    this.metadata = { ...this.metadata, ...patch };
+  }
+
+  private takeDeferred(): { patch: Record<string, unknown>; errors: Record<string, unknown> } {
+    const taken = this.deferred;
+    this.deferred = { patch: {}, errors: {} };
+    return taken;
+  }
+
   private async write(
     patch: Record<string, unknown>,
     errors: Record<string, unknown> = {},
     also?: (client: pg.PoolClient) => Promise<void>,
   ) {
+    const deferred = this.takeDeferred();
     this.metadata = await asServiceFor(this.deps.pool, this.tenantId, async (client) => {
       const { rows } = await client.query('select app_hidden.set_call_ai($1, $2, $3) as metadata', [
         this.eventId,
-        patch,
-        errors,
+        { ...deferred.patch, ...patch },
+        { ...deferred.errors, ...errors },
       ]);
       await also?.(client);
       return rows[0].metadata ?? this.metadata;
