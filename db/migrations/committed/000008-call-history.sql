@@ -1,5 +1,5 @@
---! Previous: sha1:f65d76ef2104c6ab46b1e1ba16de69dd2da1f92b
---! Hash: sha1:a2d7e14b448eddefbdbaef61ec5a7a5cdb36fcd2
+--! Previous: sha1:ca3adeda5afb6eaa045e5cdcacac8b2a46e4769f
+--! Hash: sha1:2ff4d8ab09dc89352a9c0373a5c1e61052fb2b2b
 --! Message: call-history
 
 -- Why this shape: the REST call history and stats are read as the staff role, so row-level security

@@ -1,5 +1,5 @@
---! Previous: sha1:a2d7e14b448eddefbdbaef61ec5a7a5cdb36fcd2
---! Hash: sha1:13e993765369b7b7ed7521642bb59a298411851c
+--! Previous: sha1:2ff4d8ab09dc89352a9c0373a5c1e61052fb2b2b
+--! Hash: sha1:5c418a6f1e2e99924b5dc63012bdc630c010ef3c
 --! Message: live-retention
 
 -- Why this shape: one listener per server process relays every tenant's live events (never one

@@ -1,5 +1,5 @@
---! Previous: sha1:13e993765369b7b7ed7521642bb59a298411851c
---! Hash: sha1:7ab26e2adead1f107f3b4b5669fe679739bcee5a
+--! Previous: sha1:5c418a6f1e2e99924b5dc63012bdc630c010ef3c
+--! Hash: sha1:e766ec84d80ab060b1f6c675232a30243f93781b
 --! Message: tasks
 
 -- Why this shape: follow-up tasks belong to a case (that is where staff look for them), and the ones

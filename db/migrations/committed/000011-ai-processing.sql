@@ -1,5 +1,5 @@
---! Previous: sha1:7ab26e2adead1f107f3b4b5669fe679739bcee5a
---! Hash: sha1:adafd5e340fbcc4403bc7e17f7b535411d20bf52
+--! Previous: sha1:e766ec84d80ab060b1f6c675232a30243f93781b
+--! Hash: sha1:8b8c983ba95ffef5ecdba04aff205956b216492c
 --! Message: ai-processing
 
 -- Why this shape: a call that gains a recording gets its AI job in the same transaction that stored

@@ -1,5 +1,5 @@
---! Previous: sha1:37de0c91d2d3b75da313144b1d36857186aa92a7
---! Hash: sha1:b382ca9ec5cb182579145841705adbd47e88a2e9
+--! Previous: sha1:dda9a45a0562bf2c54811f7fddf5c9755b9371b0
+--! Hash: sha1:bde764672a089e2025236e7ee07b6ea15aea4342
 --! Message: webhook-keys
 
 -- Why this shape: Ringover generates its webhook keys (one per webhook family: call events, Contact

@@ -1,5 +1,5 @@
---! Previous: sha1:5816ccda7aafc2c049fd49f450e3037ebd2c27b7
---! Hash: sha1:ded58986c113cb4946d6460e2b2847a3f77aebed
+--! Previous: sha1:11743eab3a8d488d4bfb4927952bd8a5b6927af4
+--! Hash: sha1:f96890213ee8a00ac055cd1cbf8acba3fc8f7ccc
 --! Message: contact-lookup
 
 -- Why this shape: while the phone rings, Ringover asks who the external number is (Contact Call) and

@@ -1,5 +1,5 @@
---! Previous: sha1:ded58986c113cb4946d6460e2b2847a3f77aebed
---! Hash: sha1:17b5d062f15d4af21dd8fd360f7cdfb30e0fc988
+--! Previous: sha1:f96890213ee8a00ac055cd1cbf8acba3fc8f7ccc
+--! Hash: sha1:8bee306c28d955e3bb20e9d468d6c7582219dc6b
 --! Message: ringover-api-keys
 
 -- Why this shape: the backfill reads Ringover's API v2 with each tenant's API key. The key opens the

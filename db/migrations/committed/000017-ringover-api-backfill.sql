@@ -1,5 +1,5 @@
---! Previous: sha1:17b5d062f15d4af21dd8fd360f7cdfb30e0fc988
---! Hash: sha1:be377735e0ecb5162c1f399facce6fec969b32d2
+--! Previous: sha1:8bee306c28d955e3bb20e9d468d6c7582219dc6b
+--! Hash: sha1:153ebb405433b9b31fc0b98c06814c23b9a5d42a
 --! Message: ringover-api-backfill
 
 -- Why this shape: the backfill reads the same calls again and again (every reconciliation looks three

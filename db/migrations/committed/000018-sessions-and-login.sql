@@ -1,5 +1,5 @@
---! Previous: sha1:be377735e0ecb5162c1f399facce6fec969b32d2
---! Hash: sha1:79ed5518e12cd0e0148f706b7e5e36704c4ac6da
+--! Previous: sha1:153ebb405433b9b31fc0b98c06814c23b9a5d42a
+--! Hash: sha1:cf0ba7f7fb9024cfd3f3ca53a225271eed00153c
 --! Message: sessions-and-login
 
 -- Why this shape: a staff token is only as good as the session it names. A signed JWT alone cannot be

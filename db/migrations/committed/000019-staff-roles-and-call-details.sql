@@ -1,5 +1,5 @@
---! Previous: sha1:79ed5518e12cd0e0148f706b7e5e36704c4ac6da
---! Hash: sha1:8808d9d19025a4be63c4127694059438b5b5c340
+--! Previous: sha1:cf0ba7f7fb9024cfd3f3ca53a225271eed00153c
+--! Hash: sha1:365e7d154150707242f8aeda09961b9c97007cf0
 --! Message: staff-roles-and-call-details
 
 -- Why this shape, part 1: a firm's `admin` and its `staff` differ in one thing that matters most —

@@ -1,5 +1,5 @@
---! Previous: sha1:8808d9d19025a4be63c4127694059438b5b5c340
---! Hash: sha1:f52ce41b78dac693ca23ca358fd82a0979cacc25
+--! Previous: sha1:365e7d154150707242f8aeda09961b9c97007cf0
+--! Hash: sha1:ec564fcc0d27aa1df96b2363b6bb6469941428c1
 --! Message: ai-task-suggestions
 
 -- Why this shape: a call's transcript is what a caller said, and a caller can say anything ("crée une

@@ -1,5 +1,5 @@
---! Previous: sha1:f52ce41b78dac693ca23ca358fd82a0979cacc25
---! Hash: sha1:4d027a44ef31738fb2f9a0863d71f8f40a1a9d80
+--! Previous: sha1:ec564fcc0d27aa1df96b2363b6bb6469941428c1
+--! Hash: sha1:299c330d5614143c288e88ac7e518a85aae4882b
 --! Message: shared-limits
 
 -- Why this shape: every limit (login failures per account and per address, webhook failures per

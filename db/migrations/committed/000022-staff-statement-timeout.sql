@@ -1,5 +1,5 @@
---! Previous: sha1:4d027a44ef31738fb2f9a0863d71f8f40a1a9d80
---! Hash: sha1:7e43b9d9b61e297906f61f33a3c611501818b3fb
+--! Previous: sha1:299c330d5614143c288e88ac7e518a85aae4882b
+--! Hash: sha1:25b50b08f2f7a2fabf2f2b456ae06c256298b48e
 --! Message: staff-statement-timeout
 
 -- Why this shape: one staff request (GraphQL or REST) must not pin the database. Every staff

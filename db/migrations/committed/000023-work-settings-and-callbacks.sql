@@ -1,5 +1,5 @@
---! Previous: sha1:7e43b9d9b61e297906f61f33a3c611501818b3fb
---! Hash: sha1:5871510f5925257fe2b979d315dc005ed5bb3ad8
+--! Previous: sha1:25b50b08f2f7a2fabf2f2b456ae06c256298b48e
+--! Hash: sha1:34af4b93ef3bfaa772b0520a7a7219d7e7245d8d
 --! Message: work-settings-and-callbacks
 
 -- Why this shape: a missed call is work for a person. One open callback task per external number
@@ -212,7 +212,7 @@ create function app_hidden.tg_interaction_events__callbacks() returns trigger
   set search_path = pg_catalog, pg_temp
   as $$
 declare
-  v_number text := new.metadata ->> 'external_number';
+  v_number text := new.external_number;
   -- coalesce: a call still ringing has no type, and null must not read as "not missed before".
   v_missed boolean := coalesce(new.call_type in ('missed', 'voicemail') and new.direction = 'inbound', false);
   v_was_missed boolean := tg_op = 'UPDATE' and coalesce(old.call_type in ('missed', 'voicemail') and old.direction = 'inbound', false);
@@ -245,7 +245,7 @@ begin
   -- A missed call older than an answered call with the same number was already answered for.
   if exists (select from app_public.interaction_events a
               where a.tenant_id = new.tenant_id and a.event_type = 'CALL' and a.call_type = 'answered'
-                and a.metadata ->> 'external_number' = v_number and a.occurred_at > new.occurred_at) then
+                and a.external_number = v_number and a.occurred_at > new.occurred_at) then
     return null;
   end if;
 

@@ -1,5 +1,5 @@
---! Previous: sha1:5871510f5925257fe2b979d315dc005ed5bb3ad8
---! Hash: sha1:a780e87b76729bc955a2046bcb0f55d39c0d3649
+--! Previous: sha1:34af4b93ef3bfaa772b0520a7a7219d7e7245d8d
+--! Hash: sha1:4ee793142835aedb6b30f06d33e1644d56f57813
 --! Message: time-entries
 
 -- Why this shape: the minutes of a client call are billable, and the call is already on the case

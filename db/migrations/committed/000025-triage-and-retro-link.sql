@@ -1,5 +1,5 @@
---! Previous: sha1:a780e87b76729bc955a2046bcb0f55d39c0d3649
---! Hash: sha1:607f0d05dfea888ed9410908b29efaf1313f6d96
+--! Previous: sha1:4ee793142835aedb6b30f06d33e1644d56f57813
+--! Hash: sha1:39805e29087666c71e9df0cba63a0e52d4db1669
 --! Message: triage-and-retro-link
 
 -- Why this shape: a call from an unknown number is recorded without a contact, and one from a shared
@@ -114,7 +114,7 @@ create function app_public.triage_numbers() returns setof app_public.triage_numb
            coalesce((select array_agg(c.id order by c.created_at, c.id) from app_public.contacts c
                       where c.tenant_id = app_hidden.current_tenant_id() and c.phone_e164 = n.phone_e164), '{}')
       from (
-        select e.metadata ->> 'external_number' as phone_e164,
+        select e.external_number as phone_e164,
                (array_agg(e.metadata ->> 'external_number_display' order by e.occurred_at desc))[1] as number_display,
                count(*)::integer as calls,
                bool_or(e.contact_id is not null) as ambiguous,
@@ -191,7 +191,7 @@ begin
            coalesce(link_number_calls.case_id, app_hidden.case_active_at(link_number_calls.contact_id, e.occurred_at)) as new_case_id
       from app_public.interaction_events e
      where e.tenant_id = v_tenant and e.event_type = 'CALL'
-       and e.metadata ->> 'external_number' = link_number_calls.phone_e164
+       and e.external_number = link_number_calls.phone_e164
        and app_hidden.call_needs_triage(e)
      for update
   ), items as (

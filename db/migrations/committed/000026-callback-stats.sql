@@ -1,5 +1,5 @@
---! Previous: sha1:607f0d05dfea888ed9410908b29efaf1313f6d96
---! Hash: sha1:4dc731a1896328c42e845bd078521ce1c527a26b
+--! Previous: sha1:39805e29087666c71e9df0cba63a0e52d4db1669
+--! Hash: sha1:f7dccf6b5a4b683657850cc6218c2ab768cabd79
 --! Message: callback-stats
 
 -- Why this shape: how fast a firm calls back is the figure that says whether missed calls are

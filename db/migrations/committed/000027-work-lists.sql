@@ -1,5 +1,5 @@
---! Previous: sha1:4dc731a1896328c42e845bd078521ce1c527a26b
---! Hash: sha1:085204d307c7fc1782fcc5d95a7c3ec80392a818
+--! Previous: sha1:f7dccf6b5a4b683657850cc6218c2ab768cabd79
+--! Hash: sha1:e82de90e7002c3ba54d1f2d5356f5d5dc90b7c09
 --! Message: work-lists
 
 -- Why this shape: the tasks and time pages ask questions a plain table listing cannot (mine or all,
@@ -35,10 +35,7 @@ create function app_public.work_time_entries(date_from date default null, date_t
 comment on function app_public.work_time_entries(date, date, boolean, uuid) is 'The time page: entries of a period (inclusive), mine or everyone''s, of one case or all, newest first.';
 grant execute on function app_public.work_time_entries(date, date, boolean, uuid) to ringside_staff;
 
--- Callbacks, triage and retro-linking look calls up by their external number, and the inbox by the
--- calls without a contact: without these, each would read the tenant's whole timeline.
-create index interaction_events_external_number_idx on app_public.interaction_events
-  (tenant_id, (metadata ->> 'external_number'), occurred_at desc)
-  where event_type = 'CALL';
+-- The inbox reads the calls without a contact: without this, it would read the tenant's whole
+-- timeline. (Lookups by external number use the index of 000007.)
 create index interaction_events_uncontacted_idx on app_public.interaction_events (tenant_id, occurred_at desc)
   where event_type = 'CALL' and contact_id is null;

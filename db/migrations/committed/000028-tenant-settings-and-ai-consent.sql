@@ -1,5 +1,5 @@
---! Previous: sha1:085204d307c7fc1782fcc5d95a7c3ec80392a818
---! Hash: sha1:acc67a7ee8d3671d098e6875c210ec5024c98226
+--! Previous: sha1:e82de90e7002c3ba54d1f2d5356f5d5dc90b7c09
+--! Hash: sha1:f43218c5f903de1722321db732971fea8bd0e23d
 --! Message: tenant-settings-and-ai-consent
 
 -- Why this shape: a firm's recordings are among the most sensitive data it holds, so sending them to

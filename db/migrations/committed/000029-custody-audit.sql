@@ -1,5 +1,5 @@
---! Previous: sha1:acc67a7ee8d3671d098e6875c210ec5024c98226
---! Hash: sha1:58d8b9493a3aa7558baf8e6a9542e081f595af52
+--! Previous: sha1:f43218c5f903de1722321db732971fea8bd0e23d
+--! Hash: sha1:dfc7d63a71306b018a707edba571d3269f489e11
 --! Message: custody-audit
 
 -- Why this shape: a firm must be able to tell who listened to a recording, and who changed its custody

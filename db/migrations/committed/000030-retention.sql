@@ -1,5 +1,5 @@
---! Previous: sha1:58d8b9493a3aa7558baf8e6a9542e081f595af52
---! Hash: sha1:38d63f7e70879f404c6702a55df4c7085bd3c7a9
+--! Previous: sha1:dfc7d63a71306b018a707edba571d3269f489e11
+--! Hash: sha1:fa70119a3ada1be87c31039827d8c010df3fec90
 --! Message: retention
 
 -- Why this shape: a firm keeps each kind of data only as long as its settings say (000028), and

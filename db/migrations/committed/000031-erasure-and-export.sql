@@ -1,5 +1,5 @@
---! Previous: sha1:38d63f7e70879f404c6702a55df4c7085bd3c7a9
---! Hash: sha1:49113a6a7d58299d190831ef9e70bd405bee8761
+--! Previous: sha1:fa70119a3ada1be87c31039827d8c010df3fec90
+--! Hash: sha1:997f5f757ac357ed51ee09d33c09858ee9dbdff4
 --! Message: erasure-and-export
 
 -- Why this shape: a person may ask for their data (right of access) or for its erasure (right to

@@ -1,5 +1,5 @@
---! Previous: sha1:49113a6a7d58299d190831ef9e70bd405bee8761
---! Hash: sha1:8c5f912c38f8b2326d0967af930005f3ed4ea424
+--! Previous: sha1:997f5f757ac357ed51ee09d33c09858ee9dbdff4
+--! Hash: sha1:7bc5b2af5cde3b8a21b7d131ecdabbf175c90096
 --! Message: title-languages
 
 -- Why this shape: a firm's timeline speaks its language (tenants.language: fr, nl, de, en). The title

@@ -1,5 +1,5 @@
---! Previous: sha1:8c5f912c38f8b2326d0967af930005f3ed4ea424
---! Hash: sha1:be633c90d1d657a30fa6330a300137ce0b48f0be
+--! Previous: sha1:7bc5b2af5cde3b8a21b7d131ecdabbf175c90096
+--! Hash: sha1:1267f564c6eb90e3acde615075a041bcdcb346d3
 --! Message: live-reads
 
 -- Why this shape: the live relays (server/live/hub.ts) read the event log in three ways — where each

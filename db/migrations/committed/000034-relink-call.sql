@@ -1,5 +1,5 @@
---! Previous: sha1:be633c90d1d657a30fa6330a300137ce0b48f0be
---! Hash: sha1:85621b951c3ee11b20516feb9cdc0e28216019de
+--! Previous: sha1:1267f564c6eb90e3acde615075a041bcdcb346d3
+--! Hash: sha1:a193564c621aa45d4c5fdf7dc143e1ff1b167d87
 --! Message: relink-call
 
 -- Why this shape: filing a client's recording in someone else's case breaks confidentiality, so

@@ -1,5 +1,5 @@
---! Previous: sha1:85621b951c3ee11b20516feb9cdc0e28216019de
---! Hash: sha1:d18d68946564deb45d189dc154f96ab49aea50da
+--! Previous: sha1:a193564c621aa45d4c5fdf7dc143e1ff1b167d87
+--! Hash: sha1:99d4eff831050147f4c4f9e809e99840114aeaa6
 --! Message: case-choices
 
 -- Why this shape: the "file this call in a case" picker must put the right case within reach and

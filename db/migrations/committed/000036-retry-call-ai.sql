@@ -1,5 +1,5 @@
---! Previous: sha1:d18d68946564deb45d189dc154f96ab49aea50da
---! Hash: sha1:ffcaa8f7264f4b709ee7b8953cf85dee968f06d9
+--! Previous: sha1:99d4eff831050147f4c4f9e809e99840114aeaa6
+--! Hash: sha1:6f7de37fc868e52576de2448d6a5e5ab7076588d
 --! Message: retry-call-ai
 
 -- Why this shape: a failed or skipped AI step used to be visible only to whoever could run

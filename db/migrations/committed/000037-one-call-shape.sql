@@ -1,5 +1,5 @@
---! Previous: sha1:ffcaa8f7264f4b709ee7b8953cf85dee968f06d9
---! Hash: sha1:10ed76395af5eb71eca6fe5dce3cd0f2a10f91c3
+--! Previous: sha1:6f7de37fc868e52576de2448d6a5e5ab7076588d
+--! Hash: sha1:13a2e71b7f0ae118e2d603508869077a895a8910
 --! Message: one-call-shape
 
 -- Why this shape: a call reached the staff UI in two shapes — the REST list's (call_json:

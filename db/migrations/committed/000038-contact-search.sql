@@ -1,5 +1,5 @@
---! Previous: sha1:10ed76395af5eb71eca6fe5dce3cd0f2a10f91c3
---! Hash: sha1:63c43b81550ed4ac5fb7710a7a323cf7bee77152
+--! Previous: sha1:13a2e71b7f0ae118e2d603508869077a895a8910
+--! Hash: sha1:20eb62cb99c73549bd2627461d6ada5c0cbbe599
 --! Message: contact-search
 
 -- Why this shape: staff search contacts the way they say them: "DUPONT marie" (words in any order,
