@@ -9,6 +9,8 @@ type Reviver = (this: unknown, key: string, value: unknown, context?: ReviverCon
 const parseWith = JSON.parse as (text: string, reviver: Reviver) => unknown;
 
 const INTEGER_LITERAL = /^-?\d+$/;
+/** Only an integer of 16 digits or more can exceed 2^53 (9,007,199,254,740,992). */
+const LONG_DIGIT_RUN = /\d{16}/;
 
 /**
  * Parses JSON, turning every integer literal too large for a double into its exact decimal text.
@@ -16,6 +18,8 @@ const INTEGER_LITERAL = /^-?\d+$/;
  * Throws SyntaxError as JSON.parse does.
  */
 export function parseJsonLosslessly(text: string): unknown {
+  // Without 16 digits in a row nothing can be rounded: the plain parse is exact, and several times faster.
+  if (!LONG_DIGIT_RUN.test(text)) return JSON.parse(text);
   return parseWith(text, (_key, value, context) =>
     typeof value === 'number' &&
     !Number.isSafeInteger(value) &&

@@ -17,6 +17,15 @@ describe('parseJsonLosslessly', () => {
     });
   });
 
+  it('reads the smallest unsafe integer (16 digits) exactly, and a body without one as JSON.parse does', () => {
+    expect(parseJsonLosslessly('{"id":9007199254740993,"max":9007199254740991}')).toEqual({
+      id: '9007199254740993',
+      max: 9007199254740991,
+    });
+    const plain = '{"call_id":"123","n":999999999999999,"at":"2026-12-02T02:47:00.123Z","x":[1.5,-2]}';
+    expect(parseJsonLosslessly(plain)).toEqual(JSON.parse(plain));
+  });
+
   it('throws SyntaxError on what is not JSON, as JSON.parse does', () => {
     expect(() => parseJsonLosslessly('{"a":')).toThrow(SyntaxError);
   });
