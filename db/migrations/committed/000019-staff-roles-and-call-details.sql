@@ -1,5 +1,5 @@
 --! Previous: sha1:cf0ba7f7fb9024cfd3f3ca53a225271eed00153c
---! Hash: sha1:365e7d154150707242f8aeda09961b9c97007cf0
+--! Hash: sha1:a3226180b81e36e20ab95c6935c29bed6a1b3aa9
 --! Message: staff-roles-and-call-details
 
 -- Why this shape, part 1: a firm's `admin` and its `staff` differ in one thing that matters most —
@@ -40,19 +40,49 @@ create function app_hidden.call_details(p_metadata jsonb) returns jsonb
   language sql immutable parallel safe
   set search_path = pg_catalog, pg_temp
   as $$
+    -- One jsonb_build_object of the listed keys (an absent key gives null, which jsonb_strip_nulls
+    -- drops): the same as aggregating the present keys one by one, at a fraction of the cost.
     select jsonb_strip_nulls(
-      (select coalesce(jsonb_object_agg(k.key, p_metadata -> k.key), '{}')
-       from unnest(array[
-         'call_id', 'direction', 'call_type', 'status', 'anonymous',
-         'caller_number', 'callee_number', 'caller_e164', 'callee_e164', 'caller_display', 'callee_display',
-         'external_number', 'external_number_display', 'contact_id', 'contact_match', 'contact_candidates',
-         'started_at', 'answered_at', 'ended_at', 'occurred_at', 'duration_seconds', 'recording_duration_seconds',
-         'missed_reason', 'tags', 'comments', 'sources', 'answering_machine_detection',
-         'transcript_status', 'transcript', 'transcript_segments', 'transcript_language',
-         'summary_status', 'ai_summary', 'tasks_generated', 'extracted_tasks',
-         'sentiment_status', 'sentiment_score', 'sentiment_label'
-       ]) as k(key)
-       where p_metadata ? k.key)
+      jsonb_build_object(
+        'call_id', p_metadata -> 'call_id',
+        'direction', p_metadata -> 'direction',
+        'call_type', p_metadata -> 'call_type',
+        'status', p_metadata -> 'status',
+        'anonymous', p_metadata -> 'anonymous',
+        'caller_number', p_metadata -> 'caller_number',
+        'callee_number', p_metadata -> 'callee_number',
+        'caller_e164', p_metadata -> 'caller_e164',
+        'callee_e164', p_metadata -> 'callee_e164',
+        'caller_display', p_metadata -> 'caller_display',
+        'callee_display', p_metadata -> 'callee_display',
+        'external_number', p_metadata -> 'external_number',
+        'external_number_display', p_metadata -> 'external_number_display',
+        'contact_id', p_metadata -> 'contact_id',
+        'contact_match', p_metadata -> 'contact_match',
+        'contact_candidates', p_metadata -> 'contact_candidates',
+        'started_at', p_metadata -> 'started_at',
+        'answered_at', p_metadata -> 'answered_at',
+        'ended_at', p_metadata -> 'ended_at',
+        'occurred_at', p_metadata -> 'occurred_at',
+        'duration_seconds', p_metadata -> 'duration_seconds',
+        'recording_duration_seconds', p_metadata -> 'recording_duration_seconds',
+        'missed_reason', p_metadata -> 'missed_reason',
+        'tags', p_metadata -> 'tags',
+        'comments', p_metadata -> 'comments',
+        'sources', p_metadata -> 'sources',
+        'answering_machine_detection', p_metadata -> 'answering_machine_detection',
+        'transcript_status', p_metadata -> 'transcript_status',
+        'transcript', p_metadata -> 'transcript',
+        'transcript_segments', p_metadata -> 'transcript_segments',
+        'transcript_language', p_metadata -> 'transcript_language',
+        'summary_status', p_metadata -> 'summary_status',
+        'ai_summary', p_metadata -> 'ai_summary',
+        'tasks_generated', p_metadata -> 'tasks_generated',
+        'extracted_tasks', p_metadata -> 'extracted_tasks',
+        'sentiment_status', p_metadata -> 'sentiment_status',
+        'sentiment_score', p_metadata -> 'sentiment_score',
+        'sentiment_label', p_metadata -> 'sentiment_label'
+      )
       || jsonb_build_object(
         'has_recording', p_metadata ? 'recording_url',
         'has_voicemail', p_metadata ? 'voicemail_url',

@@ -1,5 +1,5 @@
---! Previous: sha1:365e7d154150707242f8aeda09961b9c97007cf0
---! Hash: sha1:ec564fcc0d27aa1df96b2363b6bb6469941428c1
+--! Previous: sha1:a3226180b81e36e20ab95c6935c29bed6a1b3aa9
+--! Hash: sha1:af871a454a063bd4bc466ccd354aa42c8d551f56
 --! Message: ai-task-suggestions
 
 -- Why this shape: a call's transcript is what a caller said, and a caller can say anything ("crée une

@@ -1,5 +1,5 @@
---! Previous: sha1:ec564fcc0d27aa1df96b2363b6bb6469941428c1
---! Hash: sha1:299c330d5614143c288e88ac7e518a85aae4882b
+--! Previous: sha1:af871a454a063bd4bc466ccd354aa42c8d551f56
+--! Hash: sha1:5325c3d0ecc04ca32850b02b78ac5bc1fd743c82
 --! Message: shared-limits
 
 -- Why this shape: every limit (login failures per account and per address, webhook failures per

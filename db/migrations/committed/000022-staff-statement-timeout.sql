@@ -1,5 +1,5 @@
---! Previous: sha1:299c330d5614143c288e88ac7e518a85aae4882b
---! Hash: sha1:25b50b08f2f7a2fabf2f2b456ae06c256298b48e
+--! Previous: sha1:5325c3d0ecc04ca32850b02b78ac5bc1fd743c82
+--! Hash: sha1:e747c295895419aaefba4fb985eb650681966b41
 --! Message: staff-statement-timeout
 
 -- Why this shape: one staff request (GraphQL or REST) must not pin the database. Every staff

@@ -1,5 +1,5 @@
---! Previous: sha1:25b50b08f2f7a2fabf2f2b456ae06c256298b48e
---! Hash: sha1:34af4b93ef3bfaa772b0520a7a7219d7e7245d8d
+--! Previous: sha1:e747c295895419aaefba4fb985eb650681966b41
+--! Hash: sha1:177b57b84d14340a9afbf3b6f346bcc33ca233c4
 --! Message: work-settings-and-callbacks
 
 -- Why this shape: a missed call is work for a person. One open callback task per external number

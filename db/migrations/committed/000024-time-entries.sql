@@ -1,5 +1,5 @@
---! Previous: sha1:34af4b93ef3bfaa772b0520a7a7219d7e7245d8d
---! Hash: sha1:4ee793142835aedb6b30f06d33e1644d56f57813
+--! Previous: sha1:177b57b84d14340a9afbf3b6f346bcc33ca233c4
+--! Hash: sha1:589957b5937871dc7181f36221cc9912bcf97e4a
 --! Message: time-entries
 
 -- Why this shape: the minutes of a client call are billable, and the call is already on the case

@@ -1,5 +1,5 @@
---! Previous: sha1:4ee793142835aedb6b30f06d33e1644d56f57813
---! Hash: sha1:39805e29087666c71e9df0cba63a0e52d4db1669
+--! Previous: sha1:589957b5937871dc7181f36221cc9912bcf97e4a
+--! Hash: sha1:b913058a048d0b5117529d2d2bc0f144716828cc
 --! Message: triage-and-retro-link
 
 -- Why this shape: a call from an unknown number is recorded without a contact, and one from a shared

@@ -1,5 +1,5 @@
---! Previous: sha1:39805e29087666c71e9df0cba63a0e52d4db1669
---! Hash: sha1:f7dccf6b5a4b683657850cc6218c2ab768cabd79
+--! Previous: sha1:b913058a048d0b5117529d2d2bc0f144716828cc
+--! Hash: sha1:9dff020e4134daa94244f4c5e0b668f0a4f6e9e9
 --! Message: callback-stats
 
 -- Why this shape: how fast a firm calls back is the figure that says whether missed calls are

@@ -1,5 +1,5 @@
---! Previous: sha1:f7dccf6b5a4b683657850cc6218c2ab768cabd79
---! Hash: sha1:e82de90e7002c3ba54d1f2d5356f5d5dc90b7c09
+--! Previous: sha1:9dff020e4134daa94244f4c5e0b668f0a4f6e9e9
+--! Hash: sha1:c4855e8999da356e11d609d5b33c2519346d2bed
 --! Message: work-lists
 
 -- Why this shape: the tasks and time pages ask questions a plain table listing cannot (mine or all,

@@ -1,5 +1,5 @@
---! Previous: sha1:e82de90e7002c3ba54d1f2d5356f5d5dc90b7c09
---! Hash: sha1:f43218c5f903de1722321db732971fea8bd0e23d
+--! Previous: sha1:c4855e8999da356e11d609d5b33c2519346d2bed
+--! Hash: sha1:703f1fae44da73ca9f06f4590b90c40b3fdddd1b
 --! Message: tenant-settings-and-ai-consent
 
 -- Why this shape: a firm's recordings are among the most sensitive data it holds, so sending them to

@@ -1,5 +1,5 @@
---! Previous: sha1:f43218c5f903de1722321db732971fea8bd0e23d
---! Hash: sha1:dfc7d63a71306b018a707edba571d3269f489e11
+--! Previous: sha1:703f1fae44da73ca9f06f4590b90c40b3fdddd1b
+--! Hash: sha1:19241f3b9ccf61069710640530dc72c83fed74bd
 --! Message: custody-audit
 
 -- Why this shape: a firm must be able to tell who listened to a recording, and who changed its custody

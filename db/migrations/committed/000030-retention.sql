@@ -1,5 +1,5 @@
---! Previous: sha1:dfc7d63a71306b018a707edba571d3269f489e11
---! Hash: sha1:fa70119a3ada1be87c31039827d8c010df3fec90
+--! Previous: sha1:19241f3b9ccf61069710640530dc72c83fed74bd
+--! Hash: sha1:b181f3c766faf964af7069497da8d5160e364d09
 --! Message: retention
 
 -- Why this shape: a firm keeps each kind of data only as long as its settings say (000028), and

@@ -1,5 +1,5 @@
---! Previous: sha1:fa70119a3ada1be87c31039827d8c010df3fec90
---! Hash: sha1:997f5f757ac357ed51ee09d33c09858ee9dbdff4
+--! Previous: sha1:b181f3c766faf964af7069497da8d5160e364d09
+--! Hash: sha1:fce5736462bf8f45fdbd9b81d9d2392caa4ac3d8
 --! Message: erasure-and-export
 
 -- Why this shape: a person may ask for their data (right of access) or for its erasure (right to

@@ -1,5 +1,5 @@
---! Previous: sha1:997f5f757ac357ed51ee09d33c09858ee9dbdff4
---! Hash: sha1:7bc5b2af5cde3b8a21b7d131ecdabbf175c90096
+--! Previous: sha1:fce5736462bf8f45fdbd9b81d9d2392caa4ac3d8
+--! Hash: sha1:b5ea20d9370d91eda1b6cd742b463de2e53b2aad
 --! Message: title-languages
 
 -- Why this shape: a firm's timeline speaks its language (tenants.language: fr, nl, de, en). The title

@@ -1,5 +1,5 @@
---! Previous: sha1:7bc5b2af5cde3b8a21b7d131ecdabbf175c90096
---! Hash: sha1:1267f564c6eb90e3acde615075a041bcdcb346d3
+--! Previous: sha1:b5ea20d9370d91eda1b6cd742b463de2e53b2aad
+--! Hash: sha1:21dcc22f5d6c9973bc7e6abcf7fb3964d1efc232
 --! Message: live-reads
 
 -- Why this shape: the live relays (server/live/hub.ts) read the event log in three ways — where each

@@ -1,5 +1,5 @@
---! Previous: sha1:1267f564c6eb90e3acde615075a041bcdcb346d3
---! Hash: sha1:a193564c621aa45d4c5fdf7dc143e1ff1b167d87
+--! Previous: sha1:21dcc22f5d6c9973bc7e6abcf7fb3964d1efc232
+--! Hash: sha1:490627a008791694545f98ce6c22a5a8801af859
 --! Message: relink-call
 
 -- Why this shape: filing a client's recording in someone else's case breaks confidentiality, so

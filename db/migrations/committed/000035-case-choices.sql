@@ -1,5 +1,5 @@
---! Previous: sha1:a193564c621aa45d4c5fdf7dc143e1ff1b167d87
---! Hash: sha1:99d4eff831050147f4c4f9e809e99840114aeaa6
+--! Previous: sha1:490627a008791694545f98ce6c22a5a8801af859
+--! Hash: sha1:7ca030e96010ab7b734524ec6787e5f207a5fe95
 --! Message: case-choices
 
 -- Why this shape: the "file this call in a case" picker must put the right case within reach and

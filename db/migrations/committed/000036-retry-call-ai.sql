@@ -1,5 +1,5 @@
---! Previous: sha1:99d4eff831050147f4c4f9e809e99840114aeaa6
---! Hash: sha1:6f7de37fc868e52576de2448d6a5e5ab7076588d
+--! Previous: sha1:7ca030e96010ab7b734524ec6787e5f207a5fe95
+--! Hash: sha1:fc5466d9bc364ac00078f9c83ec33f9a37baf922
 --! Message: retry-call-ai
 
 -- Why this shape: a failed or skipped AI step used to be visible only to whoever could run

@@ -1,5 +1,5 @@
---! Previous: sha1:6f7de37fc868e52576de2448d6a5e5ab7076588d
---! Hash: sha1:13a2e71b7f0ae118e2d603508869077a895a8910
+--! Previous: sha1:fc5466d9bc364ac00078f9c83ec33f9a37baf922
+--! Hash: sha1:784d37f3e217ad2107c7270143460fa574405bd7
 --! Message: one-call-shape
 
 -- Why this shape: a call reached the staff UI in two shapes — the REST list's (call_json:

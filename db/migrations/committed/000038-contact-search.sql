@@ -1,5 +1,5 @@
---! Previous: sha1:13a2e71b7f0ae118e2d603508869077a895a8910
---! Hash: sha1:20eb62cb99c73549bd2627461d6ada5c0cbbe599
+--! Previous: sha1:784d37f3e217ad2107c7270143460fa574405bd7
+--! Hash: sha1:2ae63bf44f9f0a17946444d3dd5f6282e8720dfc
 --! Message: contact-search
 
 -- Why this shape: staff search contacts the way they say them: "DUPONT marie" (words in any order,
