@@ -8,7 +8,8 @@
 // Goals: peak ≥ 1.3× the peer's, p99 ≤ 0.5×, whole-machine CPU per webhook ≤ 0.6×.
 // ringside is also measured with Ringover's own envelope and JWT (the peer does not speak it).
 // Both servers run as processes of their own, as in production: ringside as `npm start` runs it
-// (NODE_ENV=production, the webhook rate limit lifted, no staff UI build), the peer by its run.sh.
+// (server/main.ts, through bench/peer/ringside-server.ts; NODE_ENV=production, the webhook rate limit
+// lifted, no staff UI build), the peer by its run.sh.
 // The peer needs Debian's python3-fastapi & co. and redis-server (README.md, Benchmarks); without them
 // this says so and measures ringside alone. It never installs anything.
 // Run alone with `npm run bench -- side-by-side`. SIDE_BY_SIDE_ROUNDS (2) and SIDE_BY_SIDE_SECONDS (12)
@@ -149,7 +150,7 @@ try {
   await migrateDatabase(ringsideDb, APP_PASSWORD);
   const tenant = await seedRingside(ringsideDb);
   const ringsidePort = await freePort();
-  const ringside = start('ringside', process.execPath, ['server/main.ts'], root, {
+  const ringside = start('ringside', process.execPath, ['bench/peer/ringside-server.ts'], root, {
     GRAPHILE_ENV: 'production',
     NODE_ENV: 'production',
     DEMO: '0',
