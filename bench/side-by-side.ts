@@ -244,7 +244,10 @@ try {
   // Medians over the rounds, each figure with its per-round values.
   const figures = (target: Target) => {
     const rounds = results.get(target)!;
-    const failed = rounds.reduce((n, s) => n + s.open.sent - s.open.ok + s.closed.sent - s.closed.ok, 0);
+    // Answers other than 2xx over every run of this target, by status (0: the connection failed).
+    const failed: Record<string, number> = {};
+    for (const run of rounds.flatMap((s) => [s.open, s.closed]))
+      for (const [status, n] of Object.entries(run.failures)) failed[status] = (failed[status] ?? 0) + n;
     const figure = (name: string, unit: string, pick: (s: Series) => number, context: Record<string, unknown>) => {
       const value = median(rounds.map(pick));
       report(`side_by_side_${name}`, value, unit, {
@@ -257,7 +260,9 @@ try {
       return value;
     };
     const open = { rate_per_s: RATE };
+    const failedTotal = Object.values(failed).reduce((a, b) => a + b, 0);
     return {
+      failures: failedTotal ? `; ${failedTotal} answers not 2xx (${JSON.stringify(failed)})` : '',
       peak: figure('peak_throughput', 'req/s', (s) => s.closed.okPerSecond, { connections: CONNECTIONS }),
       p99: figure('latency_p99', 'ms', (s) => s.open.latency.p99, open),
       p50: figure('latency_p50', 'ms', (s) => s.open.latency.p50, open),
@@ -299,20 +304,24 @@ try {
         `(×${fixed(ratio.p99, 2)}, goal ≤ 0.5); machine CPU per webhook ${fixed(ours.machineCpu, 2)} vs ` +
         `${fixed(theirs.machineCpu, 2)} ms (×${fixed(ratio.cpu, 2)}, goal ≤ 0.6; own processes ` +
         `${fixed(ours.stackCpu, 2)} vs ${fixed(theirs.stackCpu, 2)} ms, server process ${fixed(ours.serverCpu, 2)} vs ` +
-        `${fixed(theirs.serverCpu, 2)} ms, PostgreSQL ${fixed(ours.databaseCpu, 2)} vs ${fixed(theirs.databaseCpu, 2)} ms)`,
+        `${fixed(theirs.serverCpu, 2)} ms, PostgreSQL ${fixed(ours.databaseCpu, 2)} vs ${fixed(theirs.databaseCpu, 2)} ms)` +
+        ours.failures.replace(';', '; ringside:') +
+        theirs.failures.replace(';', '; peer:'),
     );
   } else {
     log(
       `ringside alone (no peer), medians of ${ROUNDS} rounds: peak ${fixed(ours.peak, 0)} req/s; p99 at ${RATE}/s ` +
         `${fixed(ours.p99)} ms; machine CPU per webhook ${fixed(ours.machineCpu, 2)} ms (own processes ` +
-        `${fixed(ours.stackCpu, 2)} ms, server process ${fixed(ours.serverCpu, 2)} ms, PostgreSQL ${fixed(ours.databaseCpu, 2)} ms)`,
+        `${fixed(ours.stackCpu, 2)} ms, server process ${fixed(ours.serverCpu, 2)} ms, PostgreSQL ${fixed(ours.databaseCpu, 2)} ms)` +
+        ours.failures,
     );
   }
   log(
     `ringside, Ringover's envelope and JWT: peak ${fixed(envelope.peak, 0)} req/s; p99 at ${RATE}/s ` +
       `${fixed(envelope.p99)} ms; machine CPU per webhook ${fixed(envelope.machineCpu, 2)} ms (own processes ` +
       `${fixed(envelope.stackCpu, 2)} ms, server process ${fixed(envelope.serverCpu, 2)} ms, PostgreSQL ` +
-      `${fixed(envelope.databaseCpu, 2)} ms)`,
+      `${fixed(envelope.databaseCpu, 2)} ms)` +
+      envelope.failures,
   );
 } finally {
   await stopAll();

@@ -14,6 +14,8 @@ import type { Delivery } from './traffic.ts';
 interface Run {
   sent: number;
   ok: number;
+  /** The answers that were not 2xx, by status (0: none, the connection failed). */
+  failures: Record<string, number>;
   /** Acknowledged webhooks a second over the measured window. */
   okPerSecond: number;
   latency: { p50: number; p95: number; p99: number };
@@ -60,6 +62,8 @@ interface Proc {
   ppid: number;
   /** utime + stime, in jiffies. */
   ticks: number;
+  /** cutime + cstime: the CPU of its children that have ended and that it has waited for. */
+  reaped: number;
   command: string;
 }
 
@@ -70,13 +74,14 @@ function processes(): Proc[] {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      // After "(command) " come field 3 (state), 4 (ppid) … 14 (utime), 15 (stime) of proc(5).
+      // After "(command) " come field 3 (state), 4 (ppid) … 14 (utime), 15 (stime), 16 (cutime), 17 (cstime) of proc(5).
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       const command = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
       found.push({
         pid: Number(entry),
         ppid: Number(fields[1]),
         ticks: Number(fields[11]) + Number(fields[12]),
+        reaped: Number(fields[13]) + Number(fields[14]),
         command,
       });
     } catch {} // gone meanwhile
@@ -89,7 +94,11 @@ function serverTicks(all: Proc[], pid: number): number {
   return all.filter((p) => p.pid === pid || p.ppid === pid).reduce((sum, p) => sum + p.ticks, 0);
 }
 
-/** CPU jiffies of every process under `roots`, the roots included. */
+/**
+ * CPU jiffies of every process under `roots`, the roots included, and of those that have ended there:
+ * PostgreSQL's backends come and go (a pool closing an idle connection, autovacuum workers), and an
+ * ended one's CPU moves to its parent's cutime/cstime once reaped, so the sum never goes back.
+ */
 function treeTicks(all: Proc[], roots: number[]): number {
   const inTree = new Set(roots);
   let grew = true;
@@ -101,7 +110,7 @@ function treeTicks(all: Proc[], roots: number[]): number {
         grew = true;
       }
   }
-  return all.filter((p) => inTree.has(p.pid)).reduce((sum, p) => sum + p.ticks, 0);
+  return all.filter((p) => inTree.has(p.pid)).reduce((sum, p) => sum + p.ticks + p.reaped, 0);
 }
 
 /** Direct children of `pid` whose command (or command line) contains `text`. */
@@ -155,11 +164,11 @@ function snapshot(pids: Processes) {
 /** Measures `work` (which reports its answers) with the CPU counters around it. */
 async function measured(
   pids: Processes,
-  work: () => Promise<{ latencies: number[]; sent: number; ok: number }>,
+  work: () => Promise<{ latencies: number[]; sent: number; ok: number; failures: Record<string, number> }>,
 ): Promise<Run> {
   const before = snapshot(pids);
   const start = performance.now();
-  const { latencies, sent, ok } = await work();
+  const { latencies, sent, ok, failures } = await work();
   const seconds = (performance.now() - start) / 1000;
   const after = snapshot(pids);
   const ms = (key: 'machine' | 'server' | 'serverTree' | 'database') =>
@@ -170,6 +179,7 @@ async function measured(
   return {
     sent,
     ok,
+    failures,
     okPerSecond: ok / seconds,
     latency: { p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99) },
     cpuMs: {
@@ -183,6 +193,12 @@ async function measured(
 }
 
 const acknowledged = (status: number) => status >= 200 && status < 300;
+/** `acknowledged`, counting the other answers in `failures`. */
+const tally = (failures: Record<string, number>) => (status: number) => {
+  if (acknowledged(status)) return true;
+  failures[status] = (failures[status] ?? 0) + 1;
+  return false;
+};
 
 export async function runSeries(options: SeriesOptions): Promise<Omit<Series, 'busyBeforePct'>> {
   const { url, next, processes: pids, rate, connections, seconds, warmupSeconds } = options;
@@ -195,25 +211,28 @@ export async function runSeries(options: SeriesOptions): Promise<Omit<Series, 'b
 
   await openLoop(send, rate, warmupSeconds, acknowledged);
   const open = await measured(pids, async () => {
-    const { latencies, errors } = await openLoop(send, rate, seconds, acknowledged);
-    return { latencies, sent: latencies.length, ok: latencies.length - errors };
+    const failures: Record<string, number> = {};
+    const { latencies, errors } = await openLoop(send, rate, seconds, tally(failures));
+    return { latencies, sent: latencies.length, ok: latencies.length - errors, failures };
   });
 
   await warmUp(send, connections, warmupSeconds * 1000);
   const closed = await measured(pids, async () => {
     const latencies: number[] = [];
+    const failures: Record<string, number> = {};
+    const counted = tally(failures);
     let ok = 0;
     const until = performance.now() + seconds * 1000;
     await Promise.all(
       Array.from({ length: connections }, async () => {
         while (performance.now() < until) {
           const sentAt = performance.now();
-          if (acknowledged(await send())) ok += 1;
+          if (counted(await send())) ok += 1;
           latencies.push(performance.now() - sentAt);
         }
       }),
     );
-    return { latencies, sent: latencies.length, ok };
+    return { latencies, sent: latencies.length, ok, failures };
   });
   return { open, closed };
 }
