@@ -1,5 +1,5 @@
 --! Previous: sha1:e861842159cda051caca893b95dcc0bc4768f184
---! Hash: sha1:ca3adeda5afb6eaa045e5cdcacac8b2a46e4769f
+--! Hash: sha1:6b7ebc65d034f77776f6bcf233c85ad6c522f391
 --! Message: ingest
 
 -- Why this shape: Ringover describes one call in several deliveries (ringing, answered, hangup,
@@ -286,8 +286,12 @@ begin
     v_match := case when v_contact_id is null then 'none' when v_candidates > 1 then 'ambiguous' else 'unique' end;
   end if;
 
-  select c.display_name into v_who from app_public.contacts c where c.tenant_id = p_tenant_id and c.id = v_contact_id;
-  select k.reference into v_case_reference from app_public.cases k where k.tenant_id = p_tenant_id and k.id = v_case_id;
+  if v_contact_id is not null then
+    select c.display_name into v_who from app_public.contacts c where c.tenant_id = p_tenant_id and c.id = v_contact_id;
+  end if;
+  if v_case_id is not null then
+    select k.reference into v_case_reference from app_public.cases k where k.tenant_id = p_tenant_id and k.id = v_case_id;
+  end if;
   v_who := coalesce(
     nullif(v_who, ''),
     case when coalesce((v_state ->> 'anonymous')::boolean, false) then
@@ -315,8 +319,10 @@ begin
   v_new.title := app_hidden.call_title(v_state ->> 'call_type', v_state ->> 'direction', v_who, v_language);
   v_new.body := app_hidden.call_body(v_state, v_case_reference, v_language);
   v_new.occurred_at := (v_state ->> 'occurred_at')::timestamptz;
-  v_new.created_by := (select u.id from app_public.users u
-                        where u.tenant_id = p_tenant_id and u.email = (v_state #>> '{ringover_user,email}')::public.citext);
+  if v_state #>> '{ringover_user,email}' is not null then
+    v_new.created_by := (select u.id from app_public.users u
+                          where u.tenant_id = p_tenant_id and u.email = (v_state #>> '{ringover_user,email}')::public.citext);
+  end if;
 
   if v_old.id is null then
     insert into app_public.interaction_events as e

@@ -1,5 +1,5 @@
---! Previous: sha1:ca3adeda5afb6eaa045e5cdcacac8b2a46e4769f
---! Hash: sha1:2ff4d8ab09dc89352a9c0373a5c1e61052fb2b2b
+--! Previous: sha1:6b7ebc65d034f77776f6bcf233c85ad6c522f391
+--! Hash: sha1:775910c2501bbbf26186c9673cf6c12ad6c86433
 --! Message: call-history
 
 -- Why this shape: the REST call history and stats are read as the staff role, so row-level security

@@ -1,5 +1,5 @@
---! Previous: sha1:2ff4d8ab09dc89352a9c0373a5c1e61052fb2b2b
---! Hash: sha1:5c418a6f1e2e99924b5dc63012bdc630c010ef3c
+--! Previous: sha1:775910c2501bbbf26186c9673cf6c12ad6c86433
+--! Hash: sha1:45cbf72cd82531fa12ccca7ec7086e100b33cade
 --! Message: live-retention
 
 -- Why this shape: one listener per server process relays every tenant's live events (never one

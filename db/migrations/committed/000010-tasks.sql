@@ -1,5 +1,5 @@
---! Previous: sha1:5c418a6f1e2e99924b5dc63012bdc630c010ef3c
---! Hash: sha1:e766ec84d80ab060b1f6c675232a30243f93781b
+--! Previous: sha1:45cbf72cd82531fa12ccca7ec7086e100b33cade
+--! Hash: sha1:aaa9e6f31e1f67335f8d778a7462cff8f626be7d
 --! Message: tasks
 
 -- Why this shape: follow-up tasks belong to a case (that is where staff look for them), and the ones

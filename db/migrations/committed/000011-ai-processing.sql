@@ -1,5 +1,5 @@
---! Previous: sha1:e766ec84d80ab060b1f6c675232a30243f93781b
---! Hash: sha1:8b8c983ba95ffef5ecdba04aff205956b216492c
+--! Previous: sha1:aaa9e6f31e1f67335f8d778a7462cff8f626be7d
+--! Hash: sha1:58489f9bd04d9b3beded66ce0dd145f04afd689d
 --! Message: ai-processing
 
 -- Why this shape: a call that gains a recording gets its AI job in the same transaction that stored

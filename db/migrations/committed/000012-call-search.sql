@@ -1,5 +1,5 @@
---! Previous: sha1:8b8c983ba95ffef5ecdba04aff205956b216492c
---! Hash: sha1:dda9a45a0562bf2c54811f7fddf5c9755b9371b0
+--! Previous: sha1:58489f9bd04d9b3beded66ce0dd145f04afd689d
+--! Hash: sha1:2897ce6b33517d0977b5377c9d858c0e9bd16a17
 --! Message: call-search
 
 -- Why this shape: staff search the call history for what was said ("succession", "acte"), so the

@@ -1,5 +1,5 @@
---! Previous: sha1:dda9a45a0562bf2c54811f7fddf5c9755b9371b0
---! Hash: sha1:bde764672a089e2025236e7ee07b6ea15aea4342
+--! Previous: sha1:2897ce6b33517d0977b5377c9d858c0e9bd16a17
+--! Hash: sha1:eab76df93c85b8eaf03c34ae1cf5b0dd1682eff1
 --! Message: webhook-keys
 
 -- Why this shape: Ringover generates its webhook keys (one per webhook family: call events, Contact

@@ -1,5 +1,5 @@
---! Previous: sha1:bde764672a089e2025236e7ee07b6ea15aea4342
---! Hash: sha1:11743eab3a8d488d4bfb4927952bd8a5b6927af4
+--! Previous: sha1:eab76df93c85b8eaf03c34ae1cf5b0dd1682eff1
+--! Hash: sha1:830221f2350765f34df9a80dbd14b0c7afae1670
 --! Message: call-fold-sources
 
 -- Why this shape: a call's entry is still folded from all of its accepted deliveries (000007), and

@@ -1,5 +1,5 @@
---! Previous: sha1:11743eab3a8d488d4bfb4927952bd8a5b6927af4
---! Hash: sha1:f96890213ee8a00ac055cd1cbf8acba3fc8f7ccc
+--! Previous: sha1:830221f2350765f34df9a80dbd14b0c7afae1670
+--! Hash: sha1:09fa4403a0b66300ad52b3ddc2704c98a8d82ca1
 --! Message: contact-lookup
 
 -- Why this shape: while the phone rings, Ringover asks who the external number is (Contact Call) and

@@ -1,5 +1,5 @@
---! Previous: sha1:f96890213ee8a00ac055cd1cbf8acba3fc8f7ccc
---! Hash: sha1:8bee306c28d955e3bb20e9d468d6c7582219dc6b
+--! Previous: sha1:09fa4403a0b66300ad52b3ddc2704c98a8d82ca1
+--! Hash: sha1:22523dda5723f581efea0391c3211d7211f93f1e
 --! Message: ringover-api-keys
 
 -- Why this shape: the backfill reads Ringover's API v2 with each tenant's API key. The key opens the

@@ -1,5 +1,5 @@
---! Previous: sha1:8bee306c28d955e3bb20e9d468d6c7582219dc6b
---! Hash: sha1:153ebb405433b9b31fc0b98c06814c23b9a5d42a
+--! Previous: sha1:22523dda5723f581efea0391c3211d7211f93f1e
+--! Hash: sha1:695d69d13b64e38f10c93310129619253f0e0408
 --! Message: ringover-api-backfill
 
 -- Why this shape: the backfill reads the same calls again and again (every reconciliation looks three

@@ -1,5 +1,5 @@
---! Previous: sha1:153ebb405433b9b31fc0b98c06814c23b9a5d42a
---! Hash: sha1:cf0ba7f7fb9024cfd3f3ca53a225271eed00153c
+--! Previous: sha1:695d69d13b64e38f10c93310129619253f0e0408
+--! Hash: sha1:7c085c01abfb90c0fd5f682b6122d8bd29eae36c
 --! Message: sessions-and-login
 
 -- Why this shape: a staff token is only as good as the session it names. A signed JWT alone cannot be

@@ -1,5 +1,5 @@
---! Previous: sha1:cf0ba7f7fb9024cfd3f3ca53a225271eed00153c
---! Hash: sha1:a3226180b81e36e20ab95c6935c29bed6a1b3aa9
+--! Previous: sha1:7c085c01abfb90c0fd5f682b6122d8bd29eae36c
+--! Hash: sha1:4d70b45c2ccd4323586b19e07b4ae381def3cc5d
 --! Message: staff-roles-and-call-details
 
 -- Why this shape, part 1: a firm's `admin` and its `staff` differ in one thing that matters most —

@@ -1,5 +1,5 @@
---! Previous: sha1:a3226180b81e36e20ab95c6935c29bed6a1b3aa9
---! Hash: sha1:af871a454a063bd4bc466ccd354aa42c8d551f56
+--! Previous: sha1:4d70b45c2ccd4323586b19e07b4ae381def3cc5d
+--! Hash: sha1:bf432199046a50f8f93e58a360bf312c06bc67b0
 --! Message: ai-task-suggestions
 
 -- Why this shape: a call's transcript is what a caller said, and a caller can say anything ("crée une

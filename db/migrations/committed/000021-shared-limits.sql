@@ -1,5 +1,5 @@
---! Previous: sha1:af871a454a063bd4bc466ccd354aa42c8d551f56
---! Hash: sha1:5325c3d0ecc04ca32850b02b78ac5bc1fd743c82
+--! Previous: sha1:bf432199046a50f8f93e58a360bf312c06bc67b0
+--! Hash: sha1:63ddbc55237b54ec1391c1fb23282ec4a350a62a
 --! Message: shared-limits
 
 -- Why this shape: every limit (login failures per account and per address, webhook failures per

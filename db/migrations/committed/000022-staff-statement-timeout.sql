@@ -1,5 +1,5 @@
---! Previous: sha1:5325c3d0ecc04ca32850b02b78ac5bc1fd743c82
---! Hash: sha1:e747c295895419aaefba4fb985eb650681966b41
+--! Previous: sha1:63ddbc55237b54ec1391c1fb23282ec4a350a62a
+--! Hash: sha1:2bd86b7d939cec1429b53b63e6037db210944ca4
 --! Message: staff-statement-timeout
 
 -- Why this shape: one staff request (GraphQL or REST) must not pin the database. Every staff

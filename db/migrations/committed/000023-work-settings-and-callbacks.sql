@@ -1,5 +1,5 @@
---! Previous: sha1:e747c295895419aaefba4fb985eb650681966b41
---! Hash: sha1:177b57b84d14340a9afbf3b6f346bcc33ca233c4
+--! Previous: sha1:2bd86b7d939cec1429b53b63e6037db210944ca4
+--! Hash: sha1:b5beafa069bb07ae7d4bcb38509e20cfebc69bbf
 --! Message: work-settings-and-callbacks
 
 -- Why this shape: a missed call is work for a person. One open callback task per external number

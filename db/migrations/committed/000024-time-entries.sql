@@ -1,5 +1,5 @@
---! Previous: sha1:177b57b84d14340a9afbf3b6f346bcc33ca233c4
---! Hash: sha1:589957b5937871dc7181f36221cc9912bcf97e4a
+--! Previous: sha1:b5beafa069bb07ae7d4bcb38509e20cfebc69bbf
+--! Hash: sha1:55897790c137b99981cd9d8426199b0295f0b6f4
 --! Message: time-entries
 
 -- Why this shape: the minutes of a client call are billable, and the call is already on the case

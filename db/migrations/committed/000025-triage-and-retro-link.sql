@@ -1,5 +1,5 @@
---! Previous: sha1:589957b5937871dc7181f36221cc9912bcf97e4a
---! Hash: sha1:b913058a048d0b5117529d2d2bc0f144716828cc
+--! Previous: sha1:55897790c137b99981cd9d8426199b0295f0b6f4
+--! Hash: sha1:029f4d69f7723547acf2ccda95455cc4de97c1ae
 --! Message: triage-and-retro-link
 
 -- Why this shape: a call from an unknown number is recorded without a contact, and one from a shared

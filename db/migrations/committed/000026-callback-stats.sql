@@ -1,5 +1,5 @@
---! Previous: sha1:b913058a048d0b5117529d2d2bc0f144716828cc
---! Hash: sha1:9dff020e4134daa94244f4c5e0b668f0a4f6e9e9
+--! Previous: sha1:029f4d69f7723547acf2ccda95455cc4de97c1ae
+--! Hash: sha1:8ed5cc82f138dcb28efe783e0de28fd132017bdf
 --! Message: callback-stats
 
 -- Why this shape: how fast a firm calls back is the figure that says whether missed calls are

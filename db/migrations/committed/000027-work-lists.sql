@@ -1,5 +1,5 @@
---! Previous: sha1:9dff020e4134daa94244f4c5e0b668f0a4f6e9e9
---! Hash: sha1:c4855e8999da356e11d609d5b33c2519346d2bed
+--! Previous: sha1:8ed5cc82f138dcb28efe783e0de28fd132017bdf
+--! Hash: sha1:ea4934d26014e47c096724f15f396a43739e9690
 --! Message: work-lists
 
 -- Why this shape: the tasks and time pages ask questions a plain table listing cannot (mine or all,

@@ -1,5 +1,5 @@
---! Previous: sha1:c4855e8999da356e11d609d5b33c2519346d2bed
---! Hash: sha1:703f1fae44da73ca9f06f4590b90c40b3fdddd1b
+--! Previous: sha1:ea4934d26014e47c096724f15f396a43739e9690
+--! Hash: sha1:d2e66dc3e0459ef915f16e0116a00fd7a218943a
 --! Message: tenant-settings-and-ai-consent
 
 -- Why this shape: a firm's recordings are among the most sensitive data it holds, so sending them to

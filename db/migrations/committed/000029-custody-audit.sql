@@ -1,5 +1,5 @@
---! Previous: sha1:703f1fae44da73ca9f06f4590b90c40b3fdddd1b
---! Hash: sha1:19241f3b9ccf61069710640530dc72c83fed74bd
+--! Previous: sha1:d2e66dc3e0459ef915f16e0116a00fd7a218943a
+--! Hash: sha1:10a66c8b0370d3afde02410e3d8e58f391876b8c
 --! Message: custody-audit
 
 -- Why this shape: a firm must be able to tell who listened to a recording, and who changed its custody

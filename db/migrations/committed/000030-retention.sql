@@ -1,5 +1,5 @@
---! Previous: sha1:19241f3b9ccf61069710640530dc72c83fed74bd
---! Hash: sha1:b181f3c766faf964af7069497da8d5160e364d09
+--! Previous: sha1:10a66c8b0370d3afde02410e3d8e58f391876b8c
+--! Hash: sha1:a11eb3566c9678e1b37ee227d18e14390449eb93
 --! Message: retention
 
 -- Why this shape: a firm keeps each kind of data only as long as its settings say (000028), and

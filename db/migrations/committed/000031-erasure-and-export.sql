@@ -1,5 +1,5 @@
---! Previous: sha1:b181f3c766faf964af7069497da8d5160e364d09
---! Hash: sha1:fce5736462bf8f45fdbd9b81d9d2392caa4ac3d8
+--! Previous: sha1:a11eb3566c9678e1b37ee227d18e14390449eb93
+--! Hash: sha1:6cac28666db20d3c49f3bf00951fa9709c8fdcfd
 --! Message: erasure-and-export
 
 -- Why this shape: a person may ask for their data (right of access) or for its erasure (right to

@@ -1,5 +1,5 @@
---! Previous: sha1:fce5736462bf8f45fdbd9b81d9d2392caa4ac3d8
---! Hash: sha1:b5ea20d9370d91eda1b6cd742b463de2e53b2aad
+--! Previous: sha1:6cac28666db20d3c49f3bf00951fa9709c8fdcfd
+--! Hash: sha1:4948faa3c3d4bc41d548d382acde32337d481296
 --! Message: title-languages
 
 -- Why this shape: a firm's timeline speaks its language (tenants.language: fr, nl, de, en). The title

@@ -1,5 +1,5 @@
---! Previous: sha1:b5ea20d9370d91eda1b6cd742b463de2e53b2aad
---! Hash: sha1:21dcc22f5d6c9973bc7e6abcf7fb3964d1efc232
+--! Previous: sha1:4948faa3c3d4bc41d548d382acde32337d481296
+--! Hash: sha1:bb28fa1a685c30e2271f9f50c7d3be6bc09ba568
 --! Message: live-reads
 
 -- Why this shape: the live relays (server/live/hub.ts) read the event log in three ways — where each

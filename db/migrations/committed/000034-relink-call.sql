@@ -1,5 +1,5 @@
---! Previous: sha1:21dcc22f5d6c9973bc7e6abcf7fb3964d1efc232
---! Hash: sha1:490627a008791694545f98ce6c22a5a8801af859
+--! Previous: sha1:bb28fa1a685c30e2271f9f50c7d3be6bc09ba568
+--! Hash: sha1:f330cafd80f04b96765b28a414d2953fa26fb505
 --! Message: relink-call
 
 -- Why this shape: filing a client's recording in someone else's case breaks confidentiality, so

@@ -1,5 +1,5 @@
---! Previous: sha1:490627a008791694545f98ce6c22a5a8801af859
---! Hash: sha1:7ca030e96010ab7b734524ec6787e5f207a5fe95
+--! Previous: sha1:f330cafd80f04b96765b28a414d2953fa26fb505
+--! Hash: sha1:911f0524747e872df0f41720d085815cf47963a1
 --! Message: case-choices
 
 -- Why this shape: the "file this call in a case" picker must put the right case within reach and

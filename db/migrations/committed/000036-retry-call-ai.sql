@@ -1,5 +1,5 @@
---! Previous: sha1:7ca030e96010ab7b734524ec6787e5f207a5fe95
---! Hash: sha1:fc5466d9bc364ac00078f9c83ec33f9a37baf922
+--! Previous: sha1:911f0524747e872df0f41720d085815cf47963a1
+--! Hash: sha1:46ee6b6c978a9b8e329043a8d55e412180c01e32
 --! Message: retry-call-ai
 
 -- Why this shape: a failed or skipped AI step used to be visible only to whoever could run

@@ -1,5 +1,5 @@
---! Previous: sha1:fc5466d9bc364ac00078f9c83ec33f9a37baf922
---! Hash: sha1:784d37f3e217ad2107c7270143460fa574405bd7
+--! Previous: sha1:46ee6b6c978a9b8e329043a8d55e412180c01e32
+--! Hash: sha1:862379e2f8753785866aafd8d04b6b6ff02cc8e5
 --! Message: one-call-shape
 
 -- Why this shape: a call reached the staff UI in two shapes — the REST list's (call_json:

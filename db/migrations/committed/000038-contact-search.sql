@@ -1,5 +1,5 @@
---! Previous: sha1:784d37f3e217ad2107c7270143460fa574405bd7
---! Hash: sha1:2ae63bf44f9f0a17946444d3dd5f6282e8720dfc
+--! Previous: sha1:862379e2f8753785866aafd8d04b6b6ff02cc8e5
+--! Hash: sha1:4f8626e16eb4201cddef366f55349799afd0c73f
 --! Message: contact-search
 
 -- Why this shape: staff search contacts the way they say them: "DUPONT marie" (words in any order,
