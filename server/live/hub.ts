@@ -18,25 +18,22 @@
 // maxBufferedBytes (1 MiB) waiting when the next round of events comes is disconnected; the events
 // stuck in its buffer are counted as dropped. It resumes with Last-Event-ID. (The check is per round,
 // not per write, so a fast client is never dropped for receiving one large round at once.)
+//
+// What is written to many streams is one Frame, encoded once.
 import type pg from 'pg';
 import type { Logger } from '../logger.ts';
 import type { LiveMetrics } from '../observability/metrics.ts';
 import type { LiveConnected } from './events.ts';
+import { Frame } from './frame.ts';
+import type { LiveSink } from './sink.ts';
 
 const REPLAY_WINDOW_HOURS = 24;
 const REPLAY_MAX_EVENTS = 1000;
 /** Events read per tenant per round; a busier tenant is read again in the next round. */
 const READ_BATCH = 200;
 const DEFAULT_MAX_BUFFERED_BYTES = 1024 * 1024;
-
-/** What the hub needs of an HTTP response. */
-export interface LiveSink {
-  write(chunk: string | Buffer): boolean;
-  readonly writableLength: number;
-  end(): unknown;
-  destroy(): unknown;
-  on(event: 'drain', listener: () => void): unknown;
-}
+const KEEPALIVE = new Frame(': keepalive\n\n');
+const EXPIRED = new Frame(': token expired\n\n');
 
 export class Subscriber {
   readonly tenantId: string;
@@ -46,7 +43,7 @@ export class Subscriber {
   /** Seq of the last event written to this stream. */
   cursor = 0;
   state: 'joining' | 'active' | 'closed' = 'joining';
-  /** Events written since the socket last drained: those still stuck if it is dropped. */
+  /** Events written since the socket's buffer was last seen empty: those still stuck if it is dropped. */
   stuck = 0;
   expiry: NodeJS.Timeout | null = null;
 
@@ -111,7 +108,7 @@ export class LiveHub {
     this.opts = opts;
     this.maxBufferedBytes = opts.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
     this.keepalive = setInterval(() => {
-      for (const sub of this.subscribers) if (!this.dropIfBacklogged(sub, 0)) this.write(sub, ': keepalive\n\n', 0);
+      for (const sub of this.subscribers) if (!this.dropIfBacklogged(sub, 0)) this.write(sub, KEEPALIVE, 0);
     }, opts.keepaliveMs);
     this.keepalive.unref();
   }
@@ -128,13 +125,10 @@ export class LiveHub {
       sub.state = 'closed';
       return sub;
     }
-    sink.on('drain', () => {
-      sub.stuck = 0;
-    });
     // setTimeout holds at most 2^31-1 ms (24.8 days); tokens live hours.
     const ttl = Math.min(Math.max(0, expiresAt.getTime() - Date.now()), 2 ** 31 - 1);
     sub.expiry = setTimeout(() => {
-      this.write(sub, ': token expired\n\n', 0);
+      this.write(sub, EXPIRED, 0);
       this.unsubscribe(sub);
       sub.sink.end();
     }, ttl);
@@ -309,8 +303,10 @@ export class LiveHub {
     channel.active.add(sub);
     this.write(
       sub,
-      formatEvent(from, 'connected', JSON.stringify(connected)) +
-        replay.map((row) => formatEvent(row.seq, row.type, row.data)).join(''),
+      new Frame(
+        formatEvent(from, 'connected', JSON.stringify(connected)) +
+          replay.map((row) => formatEvent(row.seq, row.type, row.data)).join(''),
+      ),
       replay.length,
     );
     sub.cursor = cursor;
@@ -346,14 +342,14 @@ export class LiveHub {
       if (fresh.length === 0) continue;
       // Every stream of the channel is normally exactly at the channel's cursor: the round goes out
       // as one write per stream (one syscall), formatted and encoded once.
-      const round = Buffer.from(fresh.map((row) => formatEvent(row.seq, row.type, row.data)).join(''));
+      const round = new Frame(fresh.map((row) => formatEvent(row.seq, row.type, row.data)).join(''));
       const last = fresh[fresh.length - 1]!.seq;
       for (const sub of channel.active) {
         if (sub.cursor === from) this.write(sub, round, fresh.length);
         else {
           const own = fresh.filter((row) => row.seq > sub.cursor);
           if (own.length > 0)
-            this.write(sub, own.map((row) => formatEvent(row.seq, row.type, row.data)).join(''), own.length);
+            this.write(sub, new Frame(own.map((row) => formatEvent(row.seq, row.type, row.data)).join('')), own.length);
         }
         sub.cursor = Math.max(sub.cursor, last);
       }
@@ -367,10 +363,13 @@ export class LiveHub {
     }
   }
 
-  /** Writes `chunk`, which holds `events` events, never waiting for the client. */
-  private write(sub: Subscriber, chunk: string | Buffer, events: number): void {
+  /** Writes `frame`, which holds `events` events, never waiting for the client. */
+  private write(sub: Subscriber, frame: Frame, events: number): void {
     if (sub.state === 'closed') return;
-    const flushed = sub.sink.write(chunk);
+    // Seen empty, the buffer has let go of everything written before (read here rather than kept
+    // up to date by a 'drain' listener per stream).
+    if (sub.stuck > 0 && sub.sink.writableLength === 0) sub.stuck = 0;
+    const flushed = sub.sink.write(frame);
     if (!flushed || sub.stuck > 0) sub.stuck += events;
   }
 

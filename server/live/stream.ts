@@ -17,6 +17,7 @@ import type { StaffSessions } from '../auth/sessions.ts';
 import { LiveHub } from './hub.ts';
 import { LiveSequencer } from './sequencer.ts';
 import { LiveListener } from './listener.ts';
+import { ResponseSink } from './sink.ts';
 
 export const STREAM_PATH = '/api/v1/events/stream';
 /** How long EventSource waits before reconnecting (sent as `retry:`). */
@@ -136,7 +137,7 @@ function eventStreamRouter(deps: { tokens: StaffSessions; hub: LiveHub }): Route
     req.socket.setKeepAlive(true);
     req.socket.setTimeout(0);
     res.write(`retry: ${RETRY_MS}\n\n`);
-    const sub = deps.hub.subscribe(res, staff.tenantId, lastEventId(req), staff.expiresAt);
+    const sub = deps.hub.subscribe(new ResponseSink(res), staff.tenantId, lastEventId(req), staff.expiresAt);
     // The stream ends with its session: at once on a logout here, within SESSION_RECHECK_MS when the
     // session ends elsewhere (another process, a password change, the user disabled or deleted).
     const endWithSession = () => {
