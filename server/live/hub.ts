@@ -19,11 +19,14 @@
 // stuck in its buffer are counted as dropped. It resumes with Last-Event-ID. (The check is per round,
 // not per write, so a fast client is never dropped for receiving one large round at once.)
 //
-// What is written to many streams is one Frame, encoded once.
+// A stream costs the hub what it must remember (its Subscriber) and nothing that runs on its own:
+// the keepalives of all streams share one interval, their token expiries one timer wheel, and what
+// is written to many streams is one Frame, encoded once.
 import type pg from 'pg';
 import type { Logger } from '../logger.ts';
 import type { LiveMetrics } from '../observability/metrics.ts';
 import type { LiveConnected } from './events.ts';
+import { Deadlines } from './deadlines.ts';
 import { Frame } from './frame.ts';
 import type { LiveSink } from './sink.ts';
 
@@ -32,6 +35,8 @@ const REPLAY_MAX_EVENTS = 1000;
 /** Events read per tenant per round; a busier tenant is read again in the next round. */
 const READ_BATCH = 200;
 const DEFAULT_MAX_BUFFERED_BYTES = 1024 * 1024;
+/** Token expiries are checked this often: a stream outlives its token by less than two of these. */
+const EXPIRY_TICK_MS = 1000;
 const KEEPALIVE = new Frame(': keepalive\n\n');
 const EXPIRED = new Frame(': token expired\n\n');
 
@@ -45,12 +50,14 @@ export class Subscriber {
   state: 'joining' | 'active' | 'closed' = 'joining';
   /** Events written since the socket's buffer was last seen empty: those still stuck if it is dropped. */
   stuck = 0;
-  expiry: NodeJS.Timeout | null = null;
+  /** When the token expires (ms since the epoch). */
+  readonly expiresAt: number;
 
-  constructor(sink: LiveSink, tenantId: string, resumeAfter: number | null) {
+  constructor(sink: LiveSink, tenantId: string, resumeAfter: number | null, expiresAt: number) {
     this.sink = sink;
     this.tenantId = tenantId;
     this.resumeAfter = resumeAfter;
+    this.expiresAt = expiresAt;
   }
 }
 
@@ -103,6 +110,7 @@ export class LiveHub {
   private failures = 0;
   private closed = false;
   private readonly keepalive: NodeJS.Timeout;
+  private readonly expiries: Deadlines<Subscriber>;
 
   constructor(opts: LiveHubOptions) {
     this.opts = opts;
@@ -111,6 +119,11 @@ export class LiveHub {
       for (const sub of this.subscribers) if (!this.dropIfBacklogged(sub, 0)) this.write(sub, KEEPALIVE, 0);
     }, opts.keepaliveMs);
     this.keepalive.unref();
+    this.expiries = new Deadlines(EXPIRY_TICK_MS, (sub) => {
+      this.write(sub, EXPIRED, 0);
+      this.unsubscribe(sub);
+      sub.sink.end();
+    });
   }
 
   get size(): number {
@@ -119,19 +132,13 @@ export class LiveHub {
 
   /** A new stream of `tenantId`; it is ended when the token expires at `expiresAt`. */
   subscribe(sink: LiveSink, tenantId: string, resumeAfter: number | null, expiresAt: Date): Subscriber {
-    const sub = new Subscriber(sink, tenantId.toLowerCase(), resumeAfter);
+    const sub = new Subscriber(sink, tenantId.toLowerCase(), resumeAfter, expiresAt.getTime());
     if (this.closed) {
       sink.end();
       sub.state = 'closed';
       return sub;
     }
-    // setTimeout holds at most 2^31-1 ms (24.8 days); tokens live hours.
-    const ttl = Math.min(Math.max(0, expiresAt.getTime() - Date.now()), 2 ** 31 - 1);
-    sub.expiry = setTimeout(() => {
-      this.write(sub, EXPIRED, 0);
-      this.unsubscribe(sub);
-      sub.sink.end();
-    }, ttl);
+    this.expiries.add(sub, sub.expiresAt);
     this.subscribers.add(sub);
     let channel = this.channels.get(sub.tenantId);
     if (!channel) {
@@ -149,7 +156,7 @@ export class LiveHub {
   unsubscribe(sub: Subscriber): void {
     if (sub.state === 'closed') return;
     sub.state = 'closed';
-    if (sub.expiry) clearTimeout(sub.expiry);
+    this.expiries.delete(sub, sub.expiresAt);
     this.subscribers.delete(sub);
     this.opts.metrics.connections.dec({ tenant: sub.tenantId });
     const channel = this.channels.get(sub.tenantId);
@@ -186,6 +193,7 @@ export class LiveHub {
   close(): void {
     this.closed = true;
     clearInterval(this.keepalive);
+    this.expiries.close();
     if (this.retryTimer) clearTimeout(this.retryTimer);
     for (const sub of [...this.subscribers]) {
       this.unsubscribe(sub);
