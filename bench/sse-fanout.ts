@@ -184,6 +184,8 @@ async function drive(): Promise<void> {
       idle_rss_mib: Math.round(idle / 2 ** 20),
       per_stream_kib: Math.round((Math.max(...rss) - idle) / clients.length / 1024),
       heap_used_mib: Math.round(final.memory.heapUsed / 2 ** 20),
+      heap_total_mib: Math.round(final.memory.heapTotal / 2 ** 20),
+      external_mib: Math.round(final.memory.external / 2 ** 20),
     });
     report('sse_connect_rate', scenario.clients / connectSeconds, 'streams/s', context);
 
