@@ -7,7 +7,8 @@
 // The server runs in a child process (this file, with the argument `server`), so its memory is its
 // own and the clients' parsing does not run on its event loop. The clients are bare sockets in this
 // process (no HTTP client library), each looking for `event: call_ringing` in what it reads.
-// Runnable alone: `node bench/sse-fanout.ts [clients...]` (default 1000 10000).
+// Runnable alone: `node bench/sse-fanout.ts [clients...]` (default 1000 10000); `--tenants=1` runs only
+// the one-tenant scenarios, `--cpu-prof=DIR` writes a CPU profile of each server process into DIR.
 import { fork, spawnSync, type ChildProcess } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
 import { createHmac, randomUUID } from 'node:crypto';
@@ -54,14 +55,14 @@ async function drive(): Promise<void> {
   const { benchEnvironment, report, percentile, APP_PASSWORD } = await import('./support/environment.ts');
   const { TokenService } = await import('../server/auth/tokens.ts');
   const { openSession } = await import('../server/auth/sessions.ts');
-  const sizes = process.argv
-    .slice(2)
-    .map(Number)
-    .filter((n) => n > 0);
-  const scenarios = (sizes.length ? sizes : [1000, 10000]).flatMap((clients) => [
-    { clients, tenants: TENANTS },
-    { clients, tenants: 1 },
-  ]);
+  const args = process.argv.slice(2);
+  const option = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+  const sizes = args.map(Number).filter((n) => n > 0);
+  const tenantCounts = option('tenants')?.split(',').map(Number) ?? [TENANTS, 1];
+  const profileDir = option('cpu-prof');
+  const scenarios = (sizes.length ? sizes : [1000, 10000]).flatMap((clients) =>
+    tenantCounts.map((tenants) => ({ clients, tenants })),
+  );
 
   const fdLimit = Number(spawnSync('sh', ['-c', 'ulimit -n'], { encoding: 'utf8' }).stdout.trim()) || Infinity;
   const env = await benchEnvironment();
@@ -108,6 +109,7 @@ async function drive(): Promise<void> {
     const server = fork(new URL(import.meta.url).pathname, ['server'], {
       env: { ...process.env, OWNER_URL: env.ownerUrl, APP_PASSWORD },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      execArgv: profileDir ? [...process.execArgv, '--cpu-prof', `--cpu-prof-dir=${profileDir}`] : process.execArgv,
     });
     const url = new URL(((await nextMessage(server)) as { url: string }).url);
     const idle = (await memory(server)).memory.rss;
@@ -182,6 +184,8 @@ async function drive(): Promise<void> {
       idle_rss_mib: Math.round(idle / 2 ** 20),
       per_stream_kib: Math.round((Math.max(...rss) - idle) / clients.length / 1024),
       heap_used_mib: Math.round(final.memory.heapUsed / 2 ** 20),
+      heap_total_mib: Math.round(final.memory.heapTotal / 2 ** 20),
+      external_mib: Math.round(final.memory.external / 2 ** 20),
     });
     report('sse_connect_rate', scenario.clients / connectSeconds, 'streams/s', context);
 

@@ -18,25 +18,27 @@
 // maxBufferedBytes (1 MiB) waiting when the next round of events comes is disconnected; the events
 // stuck in its buffer are counted as dropped. It resumes with Last-Event-ID. (The check is per round,
 // not per write, so a fast client is never dropped for receiving one large round at once.)
+//
+// A stream costs the hub what it must remember (its Subscriber) and nothing that runs on its own:
+// the keepalives of all streams share one interval, their token expiries one timer wheel, and what
+// is written to many streams is one Frame, encoded once.
 import type pg from 'pg';
 import type { Logger } from '../logger.ts';
 import type { LiveMetrics } from '../observability/metrics.ts';
 import type { LiveConnected } from './events.ts';
+import { Deadlines } from './deadlines.ts';
+import { Frame } from './frame.ts';
+import type { LiveSink } from './sink.ts';
 
 const REPLAY_WINDOW_HOURS = 24;
 const REPLAY_MAX_EVENTS = 1000;
 /** Events read per tenant per round; a busier tenant is read again in the next round. */
 const READ_BATCH = 200;
 const DEFAULT_MAX_BUFFERED_BYTES = 1024 * 1024;
-
-/** What the hub needs of an HTTP response. */
-export interface LiveSink {
-  write(chunk: string | Buffer): boolean;
-  readonly writableLength: number;
-  end(): unknown;
-  destroy(): unknown;
-  on(event: 'drain', listener: () => void): unknown;
-}
+/** Token expiries are checked this often: a stream outlives its token by less than two of these. */
+const EXPIRY_TICK_MS = 1000;
+const KEEPALIVE = new Frame(': keepalive\n\n');
+const EXPIRED = new Frame(': token expired\n\n');
 
 export class Subscriber {
   readonly tenantId: string;
@@ -46,14 +48,16 @@ export class Subscriber {
   /** Seq of the last event written to this stream. */
   cursor = 0;
   state: 'joining' | 'active' | 'closed' = 'joining';
-  /** Events written since the socket last drained: those still stuck if it is dropped. */
+  /** Events written since the socket's buffer was last seen empty: those still stuck if it is dropped. */
   stuck = 0;
-  expiry: NodeJS.Timeout | null = null;
+  /** When the token expires (ms since the epoch). */
+  readonly expiresAt: number;
 
-  constructor(sink: LiveSink, tenantId: string, resumeAfter: number | null) {
+  constructor(sink: LiveSink, tenantId: string, resumeAfter: number | null, expiresAt: number) {
     this.sink = sink;
     this.tenantId = tenantId;
     this.resumeAfter = resumeAfter;
+    this.expiresAt = expiresAt;
   }
 }
 
@@ -106,14 +110,20 @@ export class LiveHub {
   private failures = 0;
   private closed = false;
   private readonly keepalive: NodeJS.Timeout;
+  private readonly expiries: Deadlines<Subscriber>;
 
   constructor(opts: LiveHubOptions) {
     this.opts = opts;
     this.maxBufferedBytes = opts.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
     this.keepalive = setInterval(() => {
-      for (const sub of this.subscribers) if (!this.dropIfBacklogged(sub, 0)) this.write(sub, ': keepalive\n\n', 0);
+      for (const sub of this.subscribers) if (!this.dropIfBacklogged(sub, 0)) this.write(sub, KEEPALIVE, 0);
     }, opts.keepaliveMs);
     this.keepalive.unref();
+    this.expiries = new Deadlines(EXPIRY_TICK_MS, (sub) => {
+      this.write(sub, EXPIRED, 0);
+      this.unsubscribe(sub);
+      sub.sink.end();
+    });
   }
 
   get size(): number {
@@ -122,22 +132,13 @@ export class LiveHub {
 
   /** A new stream of `tenantId`; it is ended when the token expires at `expiresAt`. */
   subscribe(sink: LiveSink, tenantId: string, resumeAfter: number | null, expiresAt: Date): Subscriber {
-    const sub = new Subscriber(sink, tenantId.toLowerCase(), resumeAfter);
+    const sub = new Subscriber(sink, tenantId.toLowerCase(), resumeAfter, expiresAt.getTime());
     if (this.closed) {
       sink.end();
       sub.state = 'closed';
       return sub;
     }
-    sink.on('drain', () => {
-      sub.stuck = 0;
-    });
-    // setTimeout holds at most 2^31-1 ms (24.8 days); tokens live hours.
-    const ttl = Math.min(Math.max(0, expiresAt.getTime() - Date.now()), 2 ** 31 - 1);
-    sub.expiry = setTimeout(() => {
-      this.write(sub, ': token expired\n\n', 0);
-      this.unsubscribe(sub);
-      sub.sink.end();
-    }, ttl);
+    this.expiries.add(sub, sub.expiresAt);
     this.subscribers.add(sub);
     let channel = this.channels.get(sub.tenantId);
     if (!channel) {
@@ -155,7 +156,7 @@ export class LiveHub {
   unsubscribe(sub: Subscriber): void {
     if (sub.state === 'closed') return;
     sub.state = 'closed';
-    if (sub.expiry) clearTimeout(sub.expiry);
+    this.expiries.delete(sub, sub.expiresAt);
     this.subscribers.delete(sub);
     this.opts.metrics.connections.dec({ tenant: sub.tenantId });
     const channel = this.channels.get(sub.tenantId);
@@ -192,6 +193,7 @@ export class LiveHub {
   close(): void {
     this.closed = true;
     clearInterval(this.keepalive);
+    this.expiries.close();
     if (this.retryTimer) clearTimeout(this.retryTimer);
     for (const sub of [...this.subscribers]) {
       this.unsubscribe(sub);
@@ -309,8 +311,10 @@ export class LiveHub {
     channel.active.add(sub);
     this.write(
       sub,
-      formatEvent(from, 'connected', JSON.stringify(connected)) +
-        replay.map((row) => formatEvent(row.seq, row.type, row.data)).join(''),
+      new Frame(
+        formatEvent(from, 'connected', JSON.stringify(connected)) +
+          replay.map((row) => formatEvent(row.seq, row.type, row.data)).join(''),
+      ),
       replay.length,
     );
     sub.cursor = cursor;
@@ -346,14 +350,14 @@ export class LiveHub {
       if (fresh.length === 0) continue;
       // Every stream of the channel is normally exactly at the channel's cursor: the round goes out
       // as one write per stream (one syscall), formatted and encoded once.
-      const round = Buffer.from(fresh.map((row) => formatEvent(row.seq, row.type, row.data)).join(''));
+      const round = new Frame(fresh.map((row) => formatEvent(row.seq, row.type, row.data)).join(''));
       const last = fresh[fresh.length - 1]!.seq;
       for (const sub of channel.active) {
         if (sub.cursor === from) this.write(sub, round, fresh.length);
         else {
           const own = fresh.filter((row) => row.seq > sub.cursor);
           if (own.length > 0)
-            this.write(sub, own.map((row) => formatEvent(row.seq, row.type, row.data)).join(''), own.length);
+            this.write(sub, new Frame(own.map((row) => formatEvent(row.seq, row.type, row.data)).join('')), own.length);
         }
         sub.cursor = Math.max(sub.cursor, last);
       }
@@ -367,10 +371,13 @@ export class LiveHub {
     }
   }
 
-  /** Writes `chunk`, which holds `events` events, never waiting for the client. */
-  private write(sub: Subscriber, chunk: string | Buffer, events: number): void {
+  /** Writes `frame`, which holds `events` events, never waiting for the client. */
+  private write(sub: Subscriber, frame: Frame, events: number): void {
     if (sub.state === 'closed') return;
-    const flushed = sub.sink.write(chunk);
+    // Seen empty, the buffer has let go of everything written before (read here rather than kept
+    // up to date by a 'drain' listener per stream).
+    if (sub.stuck > 0 && sub.sink.writableLength === 0) sub.stuck = 0;
+    const flushed = sub.sink.write(frame);
     if (!flushed || sub.stuck > 0) sub.stuck += events;
   }
 

@@ -17,6 +17,8 @@ import type { StaffSessions } from '../auth/sessions.ts';
 import { LiveHub } from './hub.ts';
 import { LiveSequencer } from './sequencer.ts';
 import { LiveListener } from './listener.ts';
+import { ResponseSink } from './sink.ts';
+import { SessionWatch } from './session-watch.ts';
 
 export const STREAM_PATH = '/api/v1/events/stream';
 /** How long EventSource waits before reconnecting (sent as `retry:`). */
@@ -32,6 +34,7 @@ export class LiveRelay {
   readonly hub: LiveHub;
   readonly listener: LiveListener;
   readonly sequencer: LiveSequencer;
+  readonly sessions: SessionWatch;
   private readonly pool: pg.Pool;
   private readonly logger: Logger;
   private pruneTimer: NodeJS.Timeout | null = null;
@@ -42,10 +45,12 @@ export class LiveRelay {
     pool: pg.Pool;
     logger: Logger;
     metrics: LiveMetrics;
+    tokens: StaffSessions;
     keepaliveMs: number;
     maxBufferedBytes?: number;
   }) {
     this.pool = deps.pool;
+    this.sessions = new SessionWatch(deps.tokens, SESSION_RECHECK_MS);
     this.logger = deps.logger;
     this.sequencer = new LiveSequencer(deps.pool, deps.logger);
     this.hub = new LiveHub({
@@ -85,6 +90,7 @@ export class LiveRelay {
     if (this.pruneTimer) clearInterval(this.pruneTimer);
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     this.hub.close();
+    this.sessions.close();
     await this.listener.stop();
   }
 
@@ -114,11 +120,11 @@ export function installEventStream(
 ): LiveRelay {
   const relay = new LiveRelay(deps);
   deps.readiness.set('listener', () => relay.ready());
-  app.use(eventStreamRouter({ tokens: deps.tokens, hub: relay.hub }));
+  app.use(eventStreamRouter({ tokens: deps.tokens, hub: relay.hub, sessions: relay.sessions }));
   return relay;
 }
 
-function eventStreamRouter(deps: { tokens: StaffSessions; hub: LiveHub }): Router {
+function eventStreamRouter(deps: { tokens: StaffSessions; hub: LiveHub; sessions: SessionWatch }): Router {
   const router = express.Router();
   router.get(STREAM_PATH, async (req, res) => {
     // The one route that takes ?token= (EventSource cannot send headers); the session must be live.
@@ -136,24 +142,13 @@ function eventStreamRouter(deps: { tokens: StaffSessions; hub: LiveHub }): Route
     req.socket.setKeepAlive(true);
     req.socket.setTimeout(0);
     res.write(`retry: ${RETRY_MS}\n\n`);
-    const sub = deps.hub.subscribe(res, staff.tenantId, lastEventId(req), staff.expiresAt);
-    // The stream ends with its session: at once on a logout here, within SESSION_RECHECK_MS when the
-    // session ends elsewhere (another process, a password change, the user disabled or deleted).
-    const endWithSession = () => {
+    const sub = deps.hub.subscribe(new ResponseSink(res), staff.tenantId, lastEventId(req), staff.expiresAt);
+    const stopWatching = deps.sessions.watch(staff, () => {
       if (sub.state === 'closed') return;
       deps.hub.unsubscribe(sub);
       res.end(': session ended\n\n');
-    };
-    const stopWatching = deps.tokens.onEnded(staff.sessionId, endWithSession);
-    const recheck = setInterval(() => {
-      deps.tokens.isLive(staff).then(
-        (live) => live || endWithSession(),
-        () => {},
-      );
-    }, SESSION_RECHECK_MS);
-    recheck.unref();
+    });
     res.on('close', () => {
-      clearInterval(recheck);
       stopWatching();
       deps.hub.unsubscribe(sub);
     });

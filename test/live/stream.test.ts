@@ -1,7 +1,7 @@
 // GET /api/v1/events/stream through the real server on a real port, fed by the real ingestion
 // function: authentication, screen pop, isolation, resume, the listener losing its connection,
 // keepalive, token expiry, slow clients, metrics and readiness.
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect, beforeAll, afterAll, vi } from 'vitest';
 import { connect, type Socket } from 'node:net';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { startTestServer } from '../support/server.ts';
@@ -155,6 +155,34 @@ describe('events', () => {
     expect(summary(b1)).toEqual(expectedB);
     expect(summary(a1).every((e) => e.call_id.startsWith('a-'))).toBe(true);
     expect(summary(b1).every((e) => e.call_id.startsWith('b-'))).toBe(true);
+  });
+});
+
+describe('framing', () => {
+  // Rounds are framed once for all streams and written to the sockets (server/live/sink.ts).
+  it('sends HTTP/1.1 streams chunked and HTTP/1.0 streams as plain text until the connection closes', async () => {
+    const t = await tenantWithUser();
+    const chunked = await rawStream(await tokenFor(t));
+    const plain = await rawStream(await tokenFor(t), '1.0');
+    await Promise.all([chunked.sawConnected, plain.sawConnected]);
+    await call(t.id, 'framing-1');
+    await vi.waitFor(() => expect(chunked.events() + plain.events()).toBe(4), { timeout: 15_000 });
+
+    const [chunkedHead, chunkedBody] = chunked.received().split('\r\n\r\n', 2) as [string, string];
+    expect(chunkedHead).toMatch(/^HTTP\/1\.1 200 /);
+    expect(chunkedHead.toLowerCase()).toContain('transfer-encoding: chunked');
+    const event = /(?:^|\r\n)([0-9a-f]+)\r\n(id: 1\nevent: call_event_created\n[^]*?\n\n)\r\n/.exec(chunkedBody);
+    expect(event, chunkedBody).not.toBeNull();
+    expect(parseInt(event![1]!, 16)).toBe(Buffer.byteLength(event![2]!));
+
+    const [plainHead, plainBody] = plain.received().split('\r\n\r\n', 2) as [string, string];
+    expect(plainHead).toMatch(/^HTTP\/1\.1 200 /);
+    expect(plainHead.toLowerCase()).not.toContain('transfer-encoding');
+    expect(plainBody).toMatch(
+      /^retry: \d+\n\nid: 0\nevent: connected\ndata: .*\n\nid: 1\nevent: call_event_created\ndata: /,
+    );
+    chunked.socket.destroy();
+    plain.socket.destroy();
   });
 });
 
@@ -357,7 +385,7 @@ describe('observability', () => {
 });
 
 /** An SSE client on a bare socket, so the test decides when it reads. */
-async function rawStream(token: string) {
+async function rawStream(token: string, httpVersion = '1.1') {
   const { port } = new URL(server.url);
   const socket: Socket = connect(Number(port), '127.0.0.1');
   let received = '';
@@ -371,7 +399,13 @@ async function rawStream(token: string) {
   const closed = new Promise<void>((r) => socket.on('close', () => r()));
   socket.on('error', () => {});
   socket.write(
-    `GET /api/v1/events/stream?token=${token} HTTP/1.1\r\nhost: 127.0.0.1\r\naccept: text/event-stream\r\n\r\n`,
+    `GET /api/v1/events/stream?token=${token} HTTP/${httpVersion}\r\nhost: 127.0.0.1\r\naccept: text/event-stream\r\n\r\n`,
   );
-  return { socket, sawConnected, closed, events: () => received.split('\nevent: ').length - 1 };
+  return {
+    socket,
+    sawConnected,
+    closed,
+    events: () => received.split('\nevent: ').length - 1,
+    received: () => received,
+  };
 }
