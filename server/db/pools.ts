@@ -42,6 +42,8 @@ const SERVICE_TIMEOUTS: PoolTimeouts = {
   idle_in_transaction_session_timeout: 10_000,
 };
 
+const SERVICE_WARM_CONNECTIONS = 4;
+
 /** Staff requests (REST, GraphQL): 5 s per statement, so one staff login cannot pin the database. */
 const STAFF_TIMEOUTS: PoolTimeouts = {
   connectionTimeoutMillis: 2_000,
@@ -55,6 +57,10 @@ export function createPools(ownerUrl: string, appPassword: string, opts: { max?:
   const service = new pg.Pool({
     connectionString: serviceUrl,
     max: opts.max ?? 20,
+    // A few connections stay open through quiet spells: a new one costs its first webhook tens of
+    // milliseconds (authentication, then compiling ingestion's functions and plans in that session),
+    // which is what the first deliveries after every pause used to pay.
+    min: opts.max ? Math.min(SERVICE_WARM_CONNECTIONS, opts.max) : SERVICE_WARM_CONNECTIONS,
     application_name: 'ringside-service',
     ...SERVICE_TIMEOUTS,
   });
