@@ -131,10 +131,12 @@ class CallRun {
   }
 
   async run(): Promise<void> {
-    const ctx = await asServiceFor(this.deps.pool, this.tenantId, async (client) => {
-      const { rows } = await client.query('select app_hidden.call_ai_context($1) as ctx', [this.eventId]);
-      return rows[0]?.ctx as Context | null;
-    });
+    // One statement each, the tenant set by the function (000039): no begin / set_config / commit.
+    const { rows } = await this.deps.pool.query('select app_hidden.call_ai_context_of($1, $2) as ctx', [
+      this.tenantId,
+      this.eventId,
+    ]);
+    const ctx = rows[0]?.ctx as Context | null;
     // Nothing to do: the call is gone, or has no recording (any more).
     if (!ctx || typeof ctx.metadata.recording_url !== 'string') return;
     this.metadata = ctx.metadata;
@@ -230,13 +232,12 @@ class CallRun {
 
     if (this.changed) {
       const { patch, errors } = this.takeDeferred();
-      await asServiceFor(this.deps.pool, this.tenantId, (client) =>
-        client.query('select app_hidden.set_call_ai($1, $2, $3), app_hidden.announce_call_ai($1)', [
-          this.eventId,
-          { ...patch, ai_processed_at: new Date().toISOString() },
-          errors,
-        ]),
-      );
+      await this.deps.pool.query('select app_hidden.finish_call_ai($1, $2, $3, $4)', [
+        this.tenantId,
+        this.eventId,
+        { ...patch, ai_processed_at: new Date().toISOString() },
+        errors,
+      ]);
       // After the commit, in a statement of its own (see 000006-live-events.sql).
       await this.deps.pool.query('select app_hidden.wake_live_relays($1)', [[this.tenantId]]);
     }
@@ -334,6 +335,17 @@ class CallRun {
     also?: (client: pg.PoolClient) => Promise<void>,
   ) {
     const deferred = this.takeDeferred();
+    if (!also) {
+      const { rows } = await this.deps.pool.query('select app_hidden.set_call_ai_of($1, $2, $3, $4) as metadata', [
+        this.tenantId,
+        this.eventId,
+        { ...deferred.patch, ...patch },
+        { ...deferred.errors, ...errors },
+      ]);
+      this.metadata = rows[0]?.metadata ?? this.metadata;
+      return;
+    }
+    // With `also` (the summary's tasks), both writes in one transaction.
     this.metadata = await asServiceFor(this.deps.pool, this.tenantId, async (client) => {
       const { rows } = await client.query('select app_hidden.set_call_ai($1, $2, $3) as metadata', [
         this.eventId,
