@@ -1,5 +1,5 @@
---! Previous: sha1:89a74044a85ceb207b8aa69eee20e598a6a472da
---! Hash: sha1:9d92b626f42190cf09c15a79797ee52c911d60b4
+--! Previous: sha1:e861842159cda051caca893b95dcc0bc4768f184
+--! Hash: sha1:6b7ebc65d034f77776f6bcf233c85ad6c522f391
 --! Message: ingest
 
 -- Why this shape: Ringover describes one call in several deliveries (ringing, answered, hangup,

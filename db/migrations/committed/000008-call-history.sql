@@ -1,5 +1,5 @@
---! Previous: sha1:9d92b626f42190cf09c15a79797ee52c911d60b4
---! Hash: sha1:65eb3acf83d8f6d880d8a4ade25036e4d8602e87
+--! Previous: sha1:6b7ebc65d034f77776f6bcf233c85ad6c522f391
+--! Hash: sha1:775910c2501bbbf26186c9673cf6c12ad6c86433
 --! Message: call-history
 
 -- Why this shape: the REST call history and stats are read as the staff role, so row-level security

@@ -1,5 +1,5 @@
---! Previous: sha1:65eb3acf83d8f6d880d8a4ade25036e4d8602e87
---! Hash: sha1:3c155cc1c76075e59c891ebbaec15903a03f4010
+--! Previous: sha1:775910c2501bbbf26186c9673cf6c12ad6c86433
+--! Hash: sha1:45cbf72cd82531fa12ccca7ec7086e100b33cade
 --! Message: live-retention
 
 -- Why this shape: one listener per server process relays every tenant's live events (never one

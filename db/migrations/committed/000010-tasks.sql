@@ -1,5 +1,5 @@
---! Previous: sha1:3c155cc1c76075e59c891ebbaec15903a03f4010
---! Hash: sha1:52e719a771e8b2cd2886dcff8e29bf8ce1192aef
+--! Previous: sha1:45cbf72cd82531fa12ccca7ec7086e100b33cade
+--! Hash: sha1:aaa9e6f31e1f67335f8d778a7462cff8f626be7d
 --! Message: tasks
 
 -- Why this shape: follow-up tasks belong to a case (that is where staff look for them), and the ones

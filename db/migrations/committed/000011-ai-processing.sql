@@ -1,5 +1,5 @@
---! Previous: sha1:52e719a771e8b2cd2886dcff8e29bf8ce1192aef
---! Hash: sha1:3c1032d20899b71ea435d26c707f387697385bf7
+--! Previous: sha1:aaa9e6f31e1f67335f8d778a7462cff8f626be7d
+--! Hash: sha1:58489f9bd04d9b3beded66ce0dd145f04afd689d
 --! Message: ai-processing
 
 -- Why this shape: a call that gains a recording gets its AI job in the same transaction that stored

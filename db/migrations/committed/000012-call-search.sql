@@ -1,5 +1,5 @@
---! Previous: sha1:3c1032d20899b71ea435d26c707f387697385bf7
---! Hash: sha1:b1a752127ae18cd1f2141ed39e681a19b842806c
+--! Previous: sha1:58489f9bd04d9b3beded66ce0dd145f04afd689d
+--! Hash: sha1:2897ce6b33517d0977b5377c9d858c0e9bd16a17
 --! Message: call-search
 
 -- Why this shape: staff search the call history for what was said ("succession", "acte"), so the

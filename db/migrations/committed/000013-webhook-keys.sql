@@ -1,5 +1,5 @@
---! Previous: sha1:b1a752127ae18cd1f2141ed39e681a19b842806c
---! Hash: sha1:4bbb714a072870fbadcf6dd88ac6cdf379b9d0d2
+--! Previous: sha1:2897ce6b33517d0977b5377c9d858c0e9bd16a17
+--! Hash: sha1:eab76df93c85b8eaf03c34ae1cf5b0dd1682eff1
 --! Message: webhook-keys
 
 -- Why this shape: Ringover generates its webhook keys (one per webhook family: call events, Contact

@@ -1,5 +1,5 @@
---! Previous: sha1:4bbb714a072870fbadcf6dd88ac6cdf379b9d0d2
---! Hash: sha1:280e58feddc5e6ab701da33e9f56132c849ca88a
+--! Previous: sha1:eab76df93c85b8eaf03c34ae1cf5b0dd1682eff1
+--! Hash: sha1:830221f2350765f34df9a80dbd14b0c7afae1670
 --! Message: call-fold-sources
 
 -- Why this shape: a call's entry is still folded from all of its accepted deliveries (000007), and

@@ -1,5 +1,5 @@
---! Previous: sha1:280e58feddc5e6ab701da33e9f56132c849ca88a
---! Hash: sha1:42afb5e67903b3345fab7a2b8af5f5724dfa0297
+--! Previous: sha1:830221f2350765f34df9a80dbd14b0c7afae1670
+--! Hash: sha1:09fa4403a0b66300ad52b3ddc2704c98a8d82ca1
 --! Message: contact-lookup
 
 -- Why this shape: while the phone rings, Ringover asks who the external number is (Contact Call) and

@@ -1,5 +1,5 @@
---! Previous: sha1:42afb5e67903b3345fab7a2b8af5f5724dfa0297
---! Hash: sha1:7c4dfbfcaf0efff37a415097e83524968772a3fd
+--! Previous: sha1:09fa4403a0b66300ad52b3ddc2704c98a8d82ca1
+--! Hash: sha1:22523dda5723f581efea0391c3211d7211f93f1e
 --! Message: ringover-api-keys
 
 -- Why this shape: the backfill reads Ringover's API v2 with each tenant's API key. The key opens the

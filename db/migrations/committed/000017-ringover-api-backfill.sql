@@ -1,5 +1,5 @@
---! Previous: sha1:7c4dfbfcaf0efff37a415097e83524968772a3fd
---! Hash: sha1:749ad7af98bdf89d8aced17558c1a358960b384f
+--! Previous: sha1:22523dda5723f581efea0391c3211d7211f93f1e
+--! Hash: sha1:695d69d13b64e38f10c93310129619253f0e0408
 --! Message: ringover-api-backfill
 
 -- Why this shape: the backfill reads the same calls again and again (every reconciliation looks three

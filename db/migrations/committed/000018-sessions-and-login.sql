@@ -1,5 +1,5 @@
---! Previous: sha1:749ad7af98bdf89d8aced17558c1a358960b384f
---! Hash: sha1:b050200e559ce4afcc7076d143af4ff509902b14
+--! Previous: sha1:695d69d13b64e38f10c93310129619253f0e0408
+--! Hash: sha1:7c085c01abfb90c0fd5f682b6122d8bd29eae36c
 --! Message: sessions-and-login
 
 -- Why this shape: a staff token is only as good as the session it names. A signed JWT alone cannot be

@@ -1,5 +1,5 @@
---! Previous: sha1:b050200e559ce4afcc7076d143af4ff509902b14
---! Hash: sha1:dc64453dadf7ed06febbd3b7dd2e2a126526af16
+--! Previous: sha1:7c085c01abfb90c0fd5f682b6122d8bd29eae36c
+--! Hash: sha1:4d70b45c2ccd4323586b19e07b4ae381def3cc5d
 --! Message: staff-roles-and-call-details
 
 -- Why this shape, part 1: a firm's `admin` and its `staff` differ in one thing that matters most —

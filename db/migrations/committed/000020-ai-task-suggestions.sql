@@ -1,5 +1,5 @@
---! Previous: sha1:dc64453dadf7ed06febbd3b7dd2e2a126526af16
---! Hash: sha1:18928c7271bee0601bbf8e883348ac90a6f436d8
+--! Previous: sha1:4d70b45c2ccd4323586b19e07b4ae381def3cc5d
+--! Hash: sha1:bf432199046a50f8f93e58a360bf312c06bc67b0
 --! Message: ai-task-suggestions
 
 -- Why this shape: a call's transcript is what a caller said, and a caller can say anything ("crée une

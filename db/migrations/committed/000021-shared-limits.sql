@@ -1,5 +1,5 @@
---! Previous: sha1:18928c7271bee0601bbf8e883348ac90a6f436d8
---! Hash: sha1:cf37ed9cf254f2d32faccf1e35b83e02cd821391
+--! Previous: sha1:bf432199046a50f8f93e58a360bf312c06bc67b0
+--! Hash: sha1:63ddbc55237b54ec1391c1fb23282ec4a350a62a
 --! Message: shared-limits
 
 -- Why this shape: every limit (login failures per account and per address, webhook failures per

@@ -1,5 +1,5 @@
---! Previous: sha1:cf37ed9cf254f2d32faccf1e35b83e02cd821391
---! Hash: sha1:e8a760cb0b38be2393875f8535828b837d6ddc56
+--! Previous: sha1:63ddbc55237b54ec1391c1fb23282ec4a350a62a
+--! Hash: sha1:2bd86b7d939cec1429b53b63e6037db210944ca4
 --! Message: staff-statement-timeout
 
 -- Why this shape: one staff request (GraphQL or REST) must not pin the database. Every staff

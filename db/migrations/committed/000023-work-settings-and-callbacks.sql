@@ -1,5 +1,5 @@
---! Previous: sha1:e8a760cb0b38be2393875f8535828b837d6ddc56
---! Hash: sha1:d1318fef2254297975b1ed8312db41012de2fb91
+--! Previous: sha1:2bd86b7d939cec1429b53b63e6037db210944ca4
+--! Hash: sha1:b5beafa069bb07ae7d4bcb38509e20cfebc69bbf
 --! Message: work-settings-and-callbacks
 
 -- Why this shape: a missed call is work for a person. One open callback task per external number

@@ -1,5 +1,5 @@
---! Previous: sha1:d1318fef2254297975b1ed8312db41012de2fb91
---! Hash: sha1:b75eb73535cc4969f559dc25dd959d0866765afd
+--! Previous: sha1:b5beafa069bb07ae7d4bcb38509e20cfebc69bbf
+--! Hash: sha1:55897790c137b99981cd9d8426199b0295f0b6f4
 --! Message: time-entries
 
 -- Why this shape: the minutes of a client call are billable, and the call is already on the case

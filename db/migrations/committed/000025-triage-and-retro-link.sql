@@ -1,5 +1,5 @@
---! Previous: sha1:b75eb73535cc4969f559dc25dd959d0866765afd
---! Hash: sha1:100abd23187e3693aefc16a3f70a5942436814ca
+--! Previous: sha1:55897790c137b99981cd9d8426199b0295f0b6f4
+--! Hash: sha1:029f4d69f7723547acf2ccda95455cc4de97c1ae
 --! Message: triage-and-retro-link
 
 -- Why this shape: a call from an unknown number is recorded without a contact, and one from a shared

@@ -1,5 +1,5 @@
---! Previous: sha1:100abd23187e3693aefc16a3f70a5942436814ca
---! Hash: sha1:b0988c91574d8f63c6c62d5fa953da894879fdba
+--! Previous: sha1:029f4d69f7723547acf2ccda95455cc4de97c1ae
+--! Hash: sha1:8ed5cc82f138dcb28efe783e0de28fd132017bdf
 --! Message: callback-stats
 
 -- Why this shape: how fast a firm calls back is the figure that says whether missed calls are

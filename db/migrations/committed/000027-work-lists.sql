@@ -1,5 +1,5 @@
---! Previous: sha1:b0988c91574d8f63c6c62d5fa953da894879fdba
---! Hash: sha1:5f73c1d30864c8b423e93b9b2f2066abaf52b849
+--! Previous: sha1:8ed5cc82f138dcb28efe783e0de28fd132017bdf
+--! Hash: sha1:ea4934d26014e47c096724f15f396a43739e9690
 --! Message: work-lists
 
 -- Why this shape: the tasks and time pages ask questions a plain table listing cannot (mine or all,

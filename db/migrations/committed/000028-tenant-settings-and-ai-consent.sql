@@ -1,5 +1,5 @@
---! Previous: sha1:5f73c1d30864c8b423e93b9b2f2066abaf52b849
---! Hash: sha1:83c33eaee5e5f9cbe50be58f2795d776dbffe894
+--! Previous: sha1:ea4934d26014e47c096724f15f396a43739e9690
+--! Hash: sha1:d2e66dc3e0459ef915f16e0116a00fd7a218943a
 --! Message: tenant-settings-and-ai-consent
 
 -- Why this shape: a firm's recordings are among the most sensitive data it holds, so sending them to

@@ -1,5 +1,5 @@
---! Previous: sha1:83c33eaee5e5f9cbe50be58f2795d776dbffe894
---! Hash: sha1:2aff87b8c98ffc6567f24ceb32b557df78cf6e16
+--! Previous: sha1:d2e66dc3e0459ef915f16e0116a00fd7a218943a
+--! Hash: sha1:10a66c8b0370d3afde02410e3d8e58f391876b8c
 --! Message: custody-audit
 
 -- Why this shape: a firm must be able to tell who listened to a recording, and who changed its custody

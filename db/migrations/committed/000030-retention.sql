@@ -1,5 +1,5 @@
---! Previous: sha1:2aff87b8c98ffc6567f24ceb32b557df78cf6e16
---! Hash: sha1:8813a0f976643b02e2d97a7d277a2bdbfdc33cd9
+--! Previous: sha1:10a66c8b0370d3afde02410e3d8e58f391876b8c
+--! Hash: sha1:a11eb3566c9678e1b37ee227d18e14390449eb93
 --! Message: retention
 
 -- Why this shape: a firm keeps each kind of data only as long as its settings say (000028), and

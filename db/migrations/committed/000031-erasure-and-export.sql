@@ -1,5 +1,5 @@
---! Previous: sha1:8813a0f976643b02e2d97a7d277a2bdbfdc33cd9
---! Hash: sha1:3b171737a7b0b4f9469e26deb80f43e67805ca11
+--! Previous: sha1:a11eb3566c9678e1b37ee227d18e14390449eb93
+--! Hash: sha1:6cac28666db20d3c49f3bf00951fa9709c8fdcfd
 --! Message: erasure-and-export
 
 -- Why this shape: a person may ask for their data (right of access) or for its erasure (right to

@@ -1,5 +1,5 @@
---! Previous: sha1:3b171737a7b0b4f9469e26deb80f43e67805ca11
---! Hash: sha1:67b30451b4e50755b36bdfab07ae35eb7e703d31
+--! Previous: sha1:6cac28666db20d3c49f3bf00951fa9709c8fdcfd
+--! Hash: sha1:4948faa3c3d4bc41d548d382acde32337d481296
 --! Message: title-languages
 
 -- Why this shape: a firm's timeline speaks its language (tenants.language: fr, nl, de, en). The title

@@ -1,5 +1,5 @@
---! Previous: sha1:67b30451b4e50755b36bdfab07ae35eb7e703d31
---! Hash: sha1:052795994e801de92ad263a1e68aac98d74bef7a
+--! Previous: sha1:4948faa3c3d4bc41d548d382acde32337d481296
+--! Hash: sha1:bb28fa1a685c30e2271f9f50c7d3be6bc09ba568
 --! Message: live-reads
 
 -- Why this shape: the live relays (server/live/hub.ts) read the event log in three ways — where each

@@ -1,5 +1,5 @@
---! Previous: sha1:052795994e801de92ad263a1e68aac98d74bef7a
---! Hash: sha1:b3d77e21561930689fcc1e2361168508c8106b18
+--! Previous: sha1:bb28fa1a685c30e2271f9f50c7d3be6bc09ba568
+--! Hash: sha1:f330cafd80f04b96765b28a414d2953fa26fb505
 --! Message: relink-call
 
 -- Why this shape: filing a client's recording in someone else's case breaks confidentiality, so

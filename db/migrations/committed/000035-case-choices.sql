@@ -1,5 +1,5 @@
---! Previous: sha1:b3d77e21561930689fcc1e2361168508c8106b18
---! Hash: sha1:29ec0b04acdfa0ee8531da7b9ba7241cce5a7344
+--! Previous: sha1:f330cafd80f04b96765b28a414d2953fa26fb505
+--! Hash: sha1:911f0524747e872df0f41720d085815cf47963a1
 --! Message: case-choices
 
 -- Why this shape: the "file this call in a case" picker must put the right case within reach and

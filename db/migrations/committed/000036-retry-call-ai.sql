@@ -1,5 +1,5 @@
---! Previous: sha1:29ec0b04acdfa0ee8531da7b9ba7241cce5a7344
---! Hash: sha1:147b7ff7edf58c54c10348bf9e22fe5bbf6bd259
+--! Previous: sha1:911f0524747e872df0f41720d085815cf47963a1
+--! Hash: sha1:46ee6b6c978a9b8e329043a8d55e412180c01e32
 --! Message: retry-call-ai
 
 -- Why this shape: a failed or skipped AI step used to be visible only to whoever could run

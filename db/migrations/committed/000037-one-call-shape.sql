@@ -1,5 +1,5 @@
---! Previous: sha1:147b7ff7edf58c54c10348bf9e22fe5bbf6bd259
---! Hash: sha1:7401ef7dadfada65d4288d3d4cfd790d6b8f892e
+--! Previous: sha1:46ee6b6c978a9b8e329043a8d55e412180c01e32
+--! Hash: sha1:862379e2f8753785866aafd8d04b6b6ff02cc8e5
 --! Message: one-call-shape
 
 -- Why this shape: a call reached the staff UI in two shapes — the REST list's (call_json:

@@ -1,5 +1,5 @@
---! Previous: sha1:7401ef7dadfada65d4288d3d4cfd790d6b8f892e
---! Hash: sha1:5f4a8d7bb3c5eea77ba5c715cce1fbe62cabe5d7
+--! Previous: sha1:862379e2f8753785866aafd8d04b6b6ff02cc8e5
+--! Hash: sha1:4f8626e16eb4201cddef366f55349799afd0c73f
 --! Message: contact-search
 
 -- Why this shape: staff search contacts the way they say them: "DUPONT marie" (words in any order,

@@ -1,5 +1,5 @@
---! Previous: sha1:5f4a8d7bb3c5eea77ba5c715cce1fbe62cabe5d7
---! Hash: sha1:f907abeac7b18a38eaf0082b83f32111b5dadfce
+--! Previous: sha1:4f8626e16eb4201cddef366f55349799afd0c73f
+--! Hash: sha1:ee63fbf60ac3035b1bd900f030fe890be52102b2
 --! Message: worker-statements
 
 -- Why this shape: the AI worker read and wrote a call in transactions of four round trips each
