@@ -1,5 +1,5 @@
---! Previous: sha1:e861842159cda051caca893b95dcc0bc4768f184
---! Hash: sha1:6b7ebc65d034f77776f6bcf233c85ad6c522f391
+--! Previous: sha1:2f53d24248e40d5f06b7f88fc6d53bc0933b8076
+--! Hash: sha1:a3fe462aaf0cb60e32731eb23d351a67fe2676d7
 --! Message: ingest
 
 -- Why this shape: Ringover describes one call in several deliveries (ringing, answered, hangup,

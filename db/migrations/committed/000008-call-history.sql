@@ -1,5 +1,5 @@
---! Previous: sha1:6b7ebc65d034f77776f6bcf233c85ad6c522f391
---! Hash: sha1:775910c2501bbbf26186c9673cf6c12ad6c86433
+--! Previous: sha1:a3fe462aaf0cb60e32731eb23d351a67fe2676d7
+--! Hash: sha1:834186842ff81c5a9da797096167d560dbbb6771
 --! Message: call-history
 
 -- Why this shape: the REST call history and stats are read as the staff role, so row-level security

@@ -1,5 +1,5 @@
---! Previous: sha1:775910c2501bbbf26186c9673cf6c12ad6c86433
---! Hash: sha1:45cbf72cd82531fa12ccca7ec7086e100b33cade
+--! Previous: sha1:834186842ff81c5a9da797096167d560dbbb6771
+--! Hash: sha1:e83e1f9dac373fb8361d3444ccf74e6f88b256e2
 --! Message: live-retention
 
 -- Why this shape: one listener per server process relays every tenant's live events (never one

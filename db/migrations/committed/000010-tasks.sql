@@ -1,5 +1,5 @@
---! Previous: sha1:45cbf72cd82531fa12ccca7ec7086e100b33cade
---! Hash: sha1:aaa9e6f31e1f67335f8d778a7462cff8f626be7d
+--! Previous: sha1:e83e1f9dac373fb8361d3444ccf74e6f88b256e2
+--! Hash: sha1:975992ac8b86be6f1f97c9e85a02f42fd3df9d39
 --! Message: tasks
 
 -- Why this shape: follow-up tasks belong to a case (that is where staff look for them), and the ones

@@ -1,5 +1,5 @@
---! Previous: sha1:aaa9e6f31e1f67335f8d778a7462cff8f626be7d
---! Hash: sha1:58489f9bd04d9b3beded66ce0dd145f04afd689d
+--! Previous: sha1:975992ac8b86be6f1f97c9e85a02f42fd3df9d39
+--! Hash: sha1:89264271e661c7f25be4679e0d0528b9f6482d6c
 --! Message: ai-processing
 
 -- Why this shape: a call that gains a recording gets its AI job in the same transaction that stored

@@ -1,5 +1,5 @@
---! Previous: sha1:58489f9bd04d9b3beded66ce0dd145f04afd689d
---! Hash: sha1:2897ce6b33517d0977b5377c9d858c0e9bd16a17
+--! Previous: sha1:89264271e661c7f25be4679e0d0528b9f6482d6c
+--! Hash: sha1:ab81a081fd63cac1171df857ebf3a948167a3ac1
 --! Message: call-search
 
 -- Why this shape: staff search the call history for what was said ("succession", "acte"), so the

@@ -1,5 +1,5 @@
---! Previous: sha1:2897ce6b33517d0977b5377c9d858c0e9bd16a17
---! Hash: sha1:eab76df93c85b8eaf03c34ae1cf5b0dd1682eff1
+--! Previous: sha1:ab81a081fd63cac1171df857ebf3a948167a3ac1
+--! Hash: sha1:d160588cd0cc1beca016e7fa9a0c2fcb47ac2981
 --! Message: webhook-keys
 
 -- Why this shape: Ringover generates its webhook keys (one per webhook family: call events, Contact

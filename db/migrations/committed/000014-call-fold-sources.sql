@@ -1,5 +1,5 @@
---! Previous: sha1:eab76df93c85b8eaf03c34ae1cf5b0dd1682eff1
---! Hash: sha1:830221f2350765f34df9a80dbd14b0c7afae1670
+--! Previous: sha1:d160588cd0cc1beca016e7fa9a0c2fcb47ac2981
+--! Hash: sha1:e5145dd2c3c35da6d2b9d7c9ffa2b197622dfc8a
 --! Message: call-fold-sources
 
 -- Why this shape: a call's entry is still folded from all of its accepted deliveries (000007), and

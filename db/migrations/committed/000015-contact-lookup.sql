@@ -1,5 +1,5 @@
---! Previous: sha1:830221f2350765f34df9a80dbd14b0c7afae1670
---! Hash: sha1:09fa4403a0b66300ad52b3ddc2704c98a8d82ca1
+--! Previous: sha1:e5145dd2c3c35da6d2b9d7c9ffa2b197622dfc8a
+--! Hash: sha1:1ad67cbc55a4a6ad10e6734b631b9cb067ea04b5
 --! Message: contact-lookup
 
 -- Why this shape: while the phone rings, Ringover asks who the external number is (Contact Call) and

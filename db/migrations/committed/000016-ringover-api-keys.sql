@@ -1,5 +1,5 @@
---! Previous: sha1:09fa4403a0b66300ad52b3ddc2704c98a8d82ca1
---! Hash: sha1:22523dda5723f581efea0391c3211d7211f93f1e
+--! Previous: sha1:1ad67cbc55a4a6ad10e6734b631b9cb067ea04b5
+--! Hash: sha1:f702464698cd3955aec47fdb0d44353ce6f4d368
 --! Message: ringover-api-keys
 
 -- Why this shape: the backfill reads Ringover's API v2 with each tenant's API key. The key opens the

@@ -1,5 +1,5 @@
---! Previous: sha1:22523dda5723f581efea0391c3211d7211f93f1e
---! Hash: sha1:695d69d13b64e38f10c93310129619253f0e0408
+--! Previous: sha1:f702464698cd3955aec47fdb0d44353ce6f4d368
+--! Hash: sha1:40852f40df66c6e86fe59a7aefb27ac1caee8e3d
 --! Message: ringover-api-backfill
 
 -- Why this shape: the backfill reads the same calls again and again (every reconciliation looks three

@@ -1,5 +1,5 @@
---! Previous: sha1:695d69d13b64e38f10c93310129619253f0e0408
---! Hash: sha1:7c085c01abfb90c0fd5f682b6122d8bd29eae36c
+--! Previous: sha1:40852f40df66c6e86fe59a7aefb27ac1caee8e3d
+--! Hash: sha1:315a95554706b1c836e2b6e35fd55440dac04094
 --! Message: sessions-and-login
 
 -- Why this shape: a staff token is only as good as the session it names. A signed JWT alone cannot be

@@ -1,5 +1,5 @@
---! Previous: sha1:7c085c01abfb90c0fd5f682b6122d8bd29eae36c
---! Hash: sha1:4d70b45c2ccd4323586b19e07b4ae381def3cc5d
+--! Previous: sha1:315a95554706b1c836e2b6e35fd55440dac04094
+--! Hash: sha1:1f5c3c1cc90ffd1419a19f993305125641c64260
 --! Message: staff-roles-and-call-details
 
 -- Why this shape, part 1: a firm's `admin` and its `staff` differ in one thing that matters most —

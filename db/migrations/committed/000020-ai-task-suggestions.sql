@@ -1,5 +1,5 @@
---! Previous: sha1:4d70b45c2ccd4323586b19e07b4ae381def3cc5d
---! Hash: sha1:bf432199046a50f8f93e58a360bf312c06bc67b0
+--! Previous: sha1:1f5c3c1cc90ffd1419a19f993305125641c64260
+--! Hash: sha1:81e391fdb9c9722d6eeffc74561d3fe90962e3f6
 --! Message: ai-task-suggestions
 
 -- Why this shape: a call's transcript is what a caller said, and a caller can say anything ("crée une

@@ -1,5 +1,5 @@
---! Previous: sha1:bf432199046a50f8f93e58a360bf312c06bc67b0
---! Hash: sha1:63ddbc55237b54ec1391c1fb23282ec4a350a62a
+--! Previous: sha1:81e391fdb9c9722d6eeffc74561d3fe90962e3f6
+--! Hash: sha1:99d7d0f830420f9595b9553ea9e9cbacd1a92267
 --! Message: shared-limits
 
 -- Why this shape: every limit (login failures per account and per address, webhook failures per

@@ -1,5 +1,5 @@
---! Previous: sha1:63ddbc55237b54ec1391c1fb23282ec4a350a62a
---! Hash: sha1:2bd86b7d939cec1429b53b63e6037db210944ca4
+--! Previous: sha1:99d7d0f830420f9595b9553ea9e9cbacd1a92267
+--! Hash: sha1:32c91e319856c85650e016226811962c2bd2dbe8
 --! Message: staff-statement-timeout
 
 -- Why this shape: one staff request (GraphQL or REST) must not pin the database. Every staff

@@ -1,5 +1,5 @@
---! Previous: sha1:2bd86b7d939cec1429b53b63e6037db210944ca4
---! Hash: sha1:b5beafa069bb07ae7d4bcb38509e20cfebc69bbf
+--! Previous: sha1:32c91e319856c85650e016226811962c2bd2dbe8
+--! Hash: sha1:5226491d03a05945abad8bc57b29c986752da3d2
 --! Message: work-settings-and-callbacks
 
 -- Why this shape: a missed call is work for a person. One open callback task per external number

@@ -1,5 +1,5 @@
---! Previous: sha1:b5beafa069bb07ae7d4bcb38509e20cfebc69bbf
---! Hash: sha1:55897790c137b99981cd9d8426199b0295f0b6f4
+--! Previous: sha1:5226491d03a05945abad8bc57b29c986752da3d2
+--! Hash: sha1:13dd903fec3215a0ba916bd5297b7af4b96bc266
 --! Message: time-entries
 
 -- Why this shape: the minutes of a client call are billable, and the call is already on the case

@@ -1,5 +1,5 @@
---! Previous: sha1:55897790c137b99981cd9d8426199b0295f0b6f4
---! Hash: sha1:029f4d69f7723547acf2ccda95455cc4de97c1ae
+--! Previous: sha1:13dd903fec3215a0ba916bd5297b7af4b96bc266
+--! Hash: sha1:caa9b0f82e0ca7736304e2ce877b8e04b5343ef7
 --! Message: triage-and-retro-link
 
 -- Why this shape: a call from an unknown number is recorded without a contact, and one from a shared

@@ -1,5 +1,5 @@
---! Previous: sha1:029f4d69f7723547acf2ccda95455cc4de97c1ae
---! Hash: sha1:8ed5cc82f138dcb28efe783e0de28fd132017bdf
+--! Previous: sha1:caa9b0f82e0ca7736304e2ce877b8e04b5343ef7
+--! Hash: sha1:98e6ac9680b9cde2685b84c8780ae35d5a4b07e0
 --! Message: callback-stats
 
 -- Why this shape: how fast a firm calls back is the figure that says whether missed calls are

@@ -1,5 +1,5 @@
---! Previous: sha1:8ed5cc82f138dcb28efe783e0de28fd132017bdf
---! Hash: sha1:ea4934d26014e47c096724f15f396a43739e9690
+--! Previous: sha1:98e6ac9680b9cde2685b84c8780ae35d5a4b07e0
+--! Hash: sha1:64b35bf0f5f8a3c4e3fade5548914cb7300e15d3
 --! Message: work-lists
 
 -- Why this shape: the tasks and time pages ask questions a plain table listing cannot (mine or all,

@@ -1,5 +1,5 @@
---! Previous: sha1:ea4934d26014e47c096724f15f396a43739e9690
---! Hash: sha1:d2e66dc3e0459ef915f16e0116a00fd7a218943a
+--! Previous: sha1:64b35bf0f5f8a3c4e3fade5548914cb7300e15d3
+--! Hash: sha1:290adb528b40e2bea4f8d04e75396a4fd256bb5b
 --! Message: tenant-settings-and-ai-consent
 
 -- Why this shape: a firm's recordings are among the most sensitive data it holds, so sending them to

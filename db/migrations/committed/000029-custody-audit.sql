@@ -1,5 +1,5 @@
---! Previous: sha1:d2e66dc3e0459ef915f16e0116a00fd7a218943a
---! Hash: sha1:10a66c8b0370d3afde02410e3d8e58f391876b8c
+--! Previous: sha1:290adb528b40e2bea4f8d04e75396a4fd256bb5b
+--! Hash: sha1:ff0200076e4f921cb942a48dc7ecb723beaec516
 --! Message: custody-audit
 
 -- Why this shape: a firm must be able to tell who listened to a recording, and who changed its custody

@@ -1,5 +1,5 @@
---! Previous: sha1:10a66c8b0370d3afde02410e3d8e58f391876b8c
---! Hash: sha1:a11eb3566c9678e1b37ee227d18e14390449eb93
+--! Previous: sha1:ff0200076e4f921cb942a48dc7ecb723beaec516
+--! Hash: sha1:ea7fdd999f945d1f2186e90fc1f79fff642c019a
 --! Message: retention
 
 -- Why this shape: a firm keeps each kind of data only as long as its settings say (000028), and

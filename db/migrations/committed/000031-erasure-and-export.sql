@@ -1,5 +1,5 @@
---! Previous: sha1:a11eb3566c9678e1b37ee227d18e14390449eb93
---! Hash: sha1:6cac28666db20d3c49f3bf00951fa9709c8fdcfd
+--! Previous: sha1:ea7fdd999f945d1f2186e90fc1f79fff642c019a
+--! Hash: sha1:265e049a4ba11d6e6dfb91129c7671336068f969
 --! Message: erasure-and-export
 
 -- Why this shape: a person may ask for their data (right of access) or for its erasure (right to

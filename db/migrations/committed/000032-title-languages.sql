@@ -1,5 +1,5 @@
---! Previous: sha1:6cac28666db20d3c49f3bf00951fa9709c8fdcfd
---! Hash: sha1:4948faa3c3d4bc41d548d382acde32337d481296
+--! Previous: sha1:265e049a4ba11d6e6dfb91129c7671336068f969
+--! Hash: sha1:426fc0f8f535f18212fb63e466661129c1043972
 --! Message: title-languages
 
 -- Why this shape: a firm's timeline speaks its language (tenants.language: fr, nl, de, en). The title

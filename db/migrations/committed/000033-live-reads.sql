@@ -1,5 +1,5 @@
---! Previous: sha1:4948faa3c3d4bc41d548d382acde32337d481296
---! Hash: sha1:bb28fa1a685c30e2271f9f50c7d3be6bc09ba568
+--! Previous: sha1:426fc0f8f535f18212fb63e466661129c1043972
+--! Hash: sha1:abf53cfa4784f5f5b5069dba60c13cf406b86ed8
 --! Message: live-reads
 
 -- Why this shape: the live relays (server/live/hub.ts) read the event log in three ways — where each

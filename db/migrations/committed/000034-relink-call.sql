@@ -1,5 +1,5 @@
---! Previous: sha1:bb28fa1a685c30e2271f9f50c7d3be6bc09ba568
---! Hash: sha1:f330cafd80f04b96765b28a414d2953fa26fb505
+--! Previous: sha1:abf53cfa4784f5f5b5069dba60c13cf406b86ed8
+--! Hash: sha1:35edd1a4cad2c29b8caf50f483c7cab4d482c126
 --! Message: relink-call
 
 -- Why this shape: filing a client's recording in someone else's case breaks confidentiality, so

@@ -1,5 +1,5 @@
---! Previous: sha1:f330cafd80f04b96765b28a414d2953fa26fb505
---! Hash: sha1:911f0524747e872df0f41720d085815cf47963a1
+--! Previous: sha1:35edd1a4cad2c29b8caf50f483c7cab4d482c126
+--! Hash: sha1:008748c98afbc8e8cf8c60f0283b4ae4e485f3d3
 --! Message: case-choices
 
 -- Why this shape: the "file this call in a case" picker must put the right case within reach and

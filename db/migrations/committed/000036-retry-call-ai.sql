@@ -1,5 +1,5 @@
---! Previous: sha1:911f0524747e872df0f41720d085815cf47963a1
---! Hash: sha1:46ee6b6c978a9b8e329043a8d55e412180c01e32
+--! Previous: sha1:008748c98afbc8e8cf8c60f0283b4ae4e485f3d3
+--! Hash: sha1:608a54d03d6f64328d1d2f330f0925f07932c435
 --! Message: retry-call-ai
 
 -- Why this shape: a failed or skipped AI step used to be visible only to whoever could run

@@ -1,5 +1,5 @@
---! Previous: sha1:46ee6b6c978a9b8e329043a8d55e412180c01e32
---! Hash: sha1:862379e2f8753785866aafd8d04b6b6ff02cc8e5
+--! Previous: sha1:608a54d03d6f64328d1d2f330f0925f07932c435
+--! Hash: sha1:0b207901e38f3f18d4b80da6cc2a06ebafed4aa6
 --! Message: one-call-shape
 
 -- Why this shape: a call reached the staff UI in two shapes — the REST list's (call_json:

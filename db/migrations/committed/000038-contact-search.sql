@@ -1,5 +1,5 @@
---! Previous: sha1:862379e2f8753785866aafd8d04b6b6ff02cc8e5
---! Hash: sha1:4f8626e16eb4201cddef366f55349799afd0c73f
+--! Previous: sha1:0b207901e38f3f18d4b80da6cc2a06ebafed4aa6
+--! Hash: sha1:576fc7a5b641676c2dfa4a561335fdf56aed0032
 --! Message: contact-search
 
 -- Why this shape: staff search contacts the way they say them: "DUPONT marie" (words in any order,

@@ -1,5 +1,5 @@
---! Previous: sha1:4f8626e16eb4201cddef366f55349799afd0c73f
---! Hash: sha1:ee63fbf60ac3035b1bd900f030fe890be52102b2
+--! Previous: sha1:576fc7a5b641676c2dfa4a561335fdf56aed0032
+--! Hash: sha1:f7ce710c4596fd4594d571d41416f016ec12ca4b
 --! Message: worker-statements
 
 -- Why this shape: the AI worker read and wrote a call in transactions of four round trips each
