@@ -97,6 +97,10 @@ function formatEvent(id: number, type: string, data: string): string {
   return `id: ${id}\nevent: ${type}\ndata: ${data}\n\n`;
 }
 
+function formatEvents(rows: EventRow[]): string {
+  return rows.map((row) => formatEvent(row.seq, row.type, row.data)).join('');
+}
+
 export class LiveHub {
   private readonly opts: LiveHubOptions;
   private readonly maxBufferedBytes: number;
@@ -311,10 +315,7 @@ export class LiveHub {
     channel.active.add(sub);
     this.write(
       sub,
-      new Frame(
-        formatEvent(from, 'connected', JSON.stringify(connected)) +
-          replay.map((row) => formatEvent(row.seq, row.type, row.data)).join(''),
-      ),
+      new Frame(formatEvent(from, 'connected', JSON.stringify(connected)) + formatEvents(replay)),
       replay.length,
     );
     sub.cursor = cursor;
@@ -350,14 +351,13 @@ export class LiveHub {
       if (fresh.length === 0) continue;
       // Every stream of the channel is normally exactly at the channel's cursor: the round goes out
       // as one write per stream (one syscall), formatted and encoded once.
-      const round = new Frame(fresh.map((row) => formatEvent(row.seq, row.type, row.data)).join(''));
+      const round = new Frame(formatEvents(fresh));
       const last = fresh[fresh.length - 1]!.seq;
       for (const sub of channel.active) {
         if (sub.cursor === from) this.write(sub, round, fresh.length);
         else {
           const own = fresh.filter((row) => row.seq > sub.cursor);
-          if (own.length > 0)
-            this.write(sub, new Frame(own.map((row) => formatEvent(row.seq, row.type, row.data)).join('')), own.length);
+          if (own.length > 0) this.write(sub, new Frame(formatEvents(own)), own.length);
         }
         sub.cursor = Math.max(sub.cursor, last);
       }

@@ -67,10 +67,14 @@ export function ringoverWebhookRouter(deps: Dependencies): Router {
   return router;
 }
 
+function rawBodyOf(req: WebhookRequest): Buffer {
+  return Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+}
+
 /** Verifies the delivery with the tenant's keys of that kind; returns the tenant (re-read if its keys just changed) and the scheme. */
 async function verifySignature(req: WebhookRequest, deps: Dependencies, kind: WebhookKeyKind) {
   let tenant = req.tenant!;
-  const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+  const rawBody = rawBodyOf(req);
   const headers = {
     hmac: req.get('x-ringover-signature') || undefined,
     jwt: req.get('x-ringover-webhook-signature') || undefined,
@@ -132,7 +136,7 @@ async function handleContactLookup(req: WebhookRequest, res: Response, deps: Dep
 }
 
 async function handleDelivery(req: WebhookRequest, res: Response, deps: Dependencies): Promise<void> {
-  const body = readBody(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
+  const body = readBody(rawBodyOf(req));
   const { tenant, scheme } = await verifySignature(req, deps, asksForContact(body.json) ? 'contact' : 'events');
   if (body.error) throw body.error;
   const { text, json } = body;

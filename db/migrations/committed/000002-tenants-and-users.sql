@@ -1,5 +1,5 @@
 --! Previous: sha1:e2ebeab47d301f7e594b0aedab6b9c3294a05be0
---! Hash: sha1:17194d395c8a4fad3768297de83fac51476b8801
+--! Hash: sha1:2b6b3bd165833085c51f16e83d7b8ac83c571df2
 --! Message: tenants-and-users
 
 -- Why this shape: a tenant is a firm. Its public face (name, slug, region, language) lives in
@@ -128,24 +128,8 @@ grant execute on function app_hidden.sole_tenant_key() to ringside_service;
 -- Administration (npm run admin). These run as the migration owner; because row-level security is
 -- forced (it binds a non-superuser owner), each sets the tenant it writes for, exactly as the
 -- application does.
-create function app_private.create_tenant(p_name text, p_slug text, p_region text default 'BE')
-  returns table (id uuid, slug text, webhook_secret text)
-  language plpgsql volatile
-  set search_path = pg_catalog, public, pg_temp
-  as $$
-declare
-  v_id uuid := gen_random_uuid();
-begin
-  perform set_config('app.current_tenant', v_id::text, true);
-  insert into app_public.tenants (id, name, slug, region) values (v_id, p_name, lower(p_slug), upper(p_region));
-  insert into app_private.tenant_secrets (tenant_id) values (v_id);
-  return query
-    select t.id, t.slug::text, s.webhook_secret
-    from app_public.tenants t join app_private.tenant_secrets s on s.tenant_id = t.id
-    where t.id = v_id;
-end
-$$;
-comment on function app_private.create_tenant(text, text, text) is 'Creates a tenant with a fresh webhook secret.';
+-- app_private.create_tenant is defined once in its final form in 000028 (a tenant comes with its
+-- settings).
 
 create function app_private.create_user(p_tenant_id uuid, p_email text, p_password text, p_display_name text, p_role text default 'staff')
   returns uuid

@@ -1,5 +1,5 @@
---! Previous: sha1:17194d395c8a4fad3768297de83fac51476b8801
---! Hash: sha1:344c2140441b3d406cf2352e3e15444adc3be80c
+--! Previous: sha1:2b6b3bd165833085c51f16e83d7b8ac83c571df2
+--! Hash: sha1:f68adab0cc62d39801a4fa8010e837a640fcf865
 --! Message: contacts-and-cases
 
 -- Why this shape: calls are matched to contacts by phone number, and linked to one of the contact's

@@ -1,5 +1,5 @@
---! Previous: sha1:344c2140441b3d406cf2352e3e15444adc3be80c
---! Hash: sha1:98aa0b7e8740f95f5a23c423c7c2b350560e2a13
+--! Previous: sha1:f68adab0cc62d39801a4fa8010e837a640fcf865
+--! Hash: sha1:7207f36f4e71813f3527f928beccc77e256a7b83
 --! Message: timeline
 
 -- Why this shape: the case timeline is one table of interactions of every kind (calls now; notes,

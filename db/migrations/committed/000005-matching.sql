@@ -1,5 +1,5 @@
---! Previous: sha1:98aa0b7e8740f95f5a23c423c7c2b350560e2a13
---! Hash: sha1:64bfe0dd2caefde63b79fe776322791bef7debca
+--! Previous: sha1:7207f36f4e71813f3527f928beccc77e256a7b83
+--! Hash: sha1:95ded5037567749885a84b0751626fd28096b8ef
 --! Message: matching
 
 -- Why this shape: the two rules that decide where a call lands, each a small function that can be

@@ -1,5 +1,5 @@
---! Previous: sha1:64bfe0dd2caefde63b79fe776322791bef7debca
---! Hash: sha1:2f53d24248e40d5f06b7f88fc6d53bc0933b8076
+--! Previous: sha1:95ded5037567749885a84b0751626fd28096b8ef
+--! Hash: sha1:c5b1c09215bbc1b47621d2c83d086245267086b5
 --! Message: live-events
 
 -- Why this shape: whatever staff screens learn live is first a row, written in the same transaction

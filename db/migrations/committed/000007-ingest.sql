@@ -1,5 +1,5 @@
---! Previous: sha1:2f53d24248e40d5f06b7f88fc6d53bc0933b8076
---! Hash: sha1:a3fe462aaf0cb60e32731eb23d351a67fe2676d7
+--! Previous: sha1:c5b1c09215bbc1b47621d2c83d086245267086b5
+--! Hash: sha1:1d1970a24ea8f198495ca31082eb29d59e78a6b5
 --! Message: ingest
 
 -- Why this shape: Ringover describes one call in several deliveries (ringing, answered, hangup,

@@ -1,5 +1,5 @@
---! Previous: sha1:a3fe462aaf0cb60e32731eb23d351a67fe2676d7
---! Hash: sha1:834186842ff81c5a9da797096167d560dbbb6771
+--! Previous: sha1:1d1970a24ea8f198495ca31082eb29d59e78a6b5
+--! Hash: sha1:b6d973616e8e241ab6ba98eb7dbc1bfa898567c4
 --! Message: call-history
 
 -- Why this shape: the REST call history and stats are read as the staff role, so row-level security
@@ -62,40 +62,8 @@ grant execute on function app_hidden.like_pattern(text) to ringside_staff;
 -- it filters with like_pattern above, the full-text search of 000012 and the tags of 000014.
 grant execute on function app_hidden.call_json(app_public.interaction_events, boolean) to ringside_staff;
 
-create function app_hidden.call_stats(p_date_from timestamptz, p_date_to timestamptz)
-  returns jsonb
-  language sql stable
-  set search_path = pg_catalog, pg_temp
-  as $$
-    select jsonb_build_object(
-      'total', count(*),
-      'by_type', jsonb_build_object(
-        'answered', count(*) filter (where e.call_type = 'answered'),
-        'missed', count(*) filter (where e.call_type = 'missed'),
-        'voicemail', count(*) filter (where e.call_type = 'voicemail')),
-      'by_direction', jsonb_build_object(
-        'inbound', count(*) filter (where e.direction = 'inbound'),
-        'outbound', count(*) filter (where e.direction = 'outbound')),
-      -- Of the inbound calls that ended, the share someone picked up.
-      'answer_rate', round(
-        (count(*) filter (where e.direction = 'inbound' and e.call_type = 'answered'))::numeric
-        / nullif(count(*) filter (where e.direction = 'inbound' and e.call_type is not null), 0), 4),
-      'total_duration_seconds', coalesce(sum(e.duration_seconds), 0),
-      'average_duration_seconds', round(avg(e.duration_seconds) filter (where e.call_type = 'answered'), 1),
-      'sentiment', jsonb_build_object(
-        'positive', count(*) filter (where e.metadata ->> 'sentiment_label' = 'positive'),
-        'neutral', count(*) filter (where e.metadata ->> 'sentiment_label' = 'neutral'),
-        'negative', count(*) filter (where e.metadata ->> 'sentiment_label' = 'negative'),
-        'average_score', round(avg((e.metadata ->> 'sentiment_score')::numeric), 3))
-    )
-    from app_public.interaction_events e
-    where e.tenant_id = app_hidden.current_tenant_id()
-      and e.event_type = 'CALL'
-      and (p_date_from is null or e.occurred_at >= p_date_from)
-      and (p_date_to is null or e.occurred_at < p_date_to)
-  $$;
-comment on function app_hidden.call_stats(timestamptz, timestamptz) is 'Counts by type and direction, inbound answer rate, durations and sentiment over a period.';
-grant execute on function app_hidden.call_stats(timestamptz, timestamptz) to ringside_staff;
+-- The stats endpoint's one query, app_hidden.call_stats, is defined once in its final form in 000026
+-- (with the callbacks of 000023).
 
 create function app_hidden.get_call(p_id uuid)
   returns jsonb

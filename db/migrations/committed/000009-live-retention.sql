@@ -1,5 +1,5 @@
---! Previous: sha1:834186842ff81c5a9da797096167d560dbbb6771
---! Hash: sha1:e83e1f9dac373fb8361d3444ccf74e6f88b256e2
+--! Previous: sha1:b6d973616e8e241ab6ba98eb7dbc1bfa898567c4
+--! Hash: sha1:3ca491b4dc5f227a8992f7d6e936c0d982a86517
 --! Message: live-retention
 
 -- Why this shape: one listener per server process relays every tenant's live events (never one

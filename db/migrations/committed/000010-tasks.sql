@@ -1,5 +1,5 @@
---! Previous: sha1:e83e1f9dac373fb8361d3444ccf74e6f88b256e2
---! Hash: sha1:975992ac8b86be6f1f97c9e85a02f42fd3df9d39
+--! Previous: sha1:3ca491b4dc5f227a8992f7d6e936c0d982a86517
+--! Hash: sha1:5aa5819086b884cbae74b8a4c510e6efd5c61549
 --! Message: tasks
 
 -- Why this shape: follow-up tasks belong to a case (that is where staff look for them), and the ones

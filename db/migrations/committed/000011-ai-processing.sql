@@ -1,5 +1,5 @@
---! Previous: sha1:975992ac8b86be6f1f97c9e85a02f42fd3df9d39
---! Hash: sha1:89264271e661c7f25be4679e0d0528b9f6482d6c
+--! Previous: sha1:5aa5819086b884cbae74b8a4c510e6efd5c61549
+--! Hash: sha1:e1cbe9dccde2a1b9022abe66d45f520c9871fd83
 --! Message: ai-processing
 
 -- Why this shape: a call that gains a recording gets its AI job in the same transaction that stored
@@ -79,30 +79,8 @@ create trigger _800_ai_pending before insert or update of metadata on app_public
 create trigger _900_enqueue_ai after insert or update of metadata on app_public.interaction_events
   for each row execute function app_hidden.tg_interaction_events__enqueue_ai();
 
--- What the worker needs to know about a call, in one read.
-create function app_hidden.call_ai_context(p_event_id uuid)
-  returns jsonb
-  language sql stable
-  set search_path = pg_catalog, pg_temp
-  as $$
-    select jsonb_build_object(
-      'event_id', e.id,
-      'tenant_id', e.tenant_id,
-      'call_id', e.external_id,
-      'occurred_at', e.occurred_at,
-      'metadata', e.metadata,
-      'language', t.language,
-      'tenant_name', t.name,
-      'contact', (select jsonb_strip_nulls(jsonb_build_object('name', c.display_name, 'company', c.company, 'email', c.email))
-                  from app_public.contacts c where c.tenant_id = e.tenant_id and c.id = e.contact_id),
-      'case', (select jsonb_build_object('id', k.id, 'reference', k.reference, 'title', k.title, 'status', k.status)
-               from app_public.cases k where k.tenant_id = e.tenant_id and k.id = e.case_id)
-    )
-    from app_public.interaction_events e
-    join app_public.tenants t on t.id = e.tenant_id
-    where e.tenant_id = app_hidden.current_tenant_id() and e.id = p_event_id and e.event_type = 'CALL'
-  $$;
-comment on function app_hidden.call_ai_context(uuid) is 'A call as the AI worker sees it: metadata, tenant language, contact and case; null when it is not the current tenant''s call.';
+-- What the worker needs to know about a call, in one read (app_hidden.call_ai_context), is defined
+-- once in its final form in 000028, with the firm's and the client's consent.
 
 -- The worker's one way of writing a call's AI keys. p_errors holds one entry per step (null clears it).
 create function app_hidden.set_call_ai(p_event_id uuid, p_patch jsonb, p_errors jsonb default '{}')
@@ -218,7 +196,6 @@ comment on function app_private.reprocess_call_ai(text, uuid, boolean) is 'Queue
 
 grant execute on function
   app_hidden.enqueue_call_ai(uuid, uuid),
-  app_hidden.call_ai_context(uuid),
   app_hidden.set_call_ai(uuid, jsonb, jsonb),
   app_hidden.save_call_tasks(uuid, jsonb),
   app_hidden.announce_call_ai(uuid)

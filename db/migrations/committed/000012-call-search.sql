@@ -1,5 +1,5 @@
---! Previous: sha1:89264271e661c7f25be4679e0d0528b9f6482d6c
---! Hash: sha1:ab81a081fd63cac1171df857ebf3a948167a3ac1
+--! Previous: sha1:e1cbe9dccde2a1b9022abe66d45f520c9871fd83
+--! Hash: sha1:40757a8b56f4e6fbcd19f2b9a463373222b1f398
 --! Message: call-search
 
 -- Why this shape: staff search the call history for what was said ("succession", "acte"), so the

@@ -1,5 +1,5 @@
---! Previous: sha1:ab81a081fd63cac1171df857ebf3a948167a3ac1
---! Hash: sha1:d160588cd0cc1beca016e7fa9a0c2fcb47ac2981
+--! Previous: sha1:40757a8b56f4e6fbcd19f2b9a463373222b1f398
+--! Hash: sha1:731577ec9915005213d1b6f7bcc1b7af29ee3bb5
 --! Message: webhook-keys
 
 -- Why this shape: Ringover generates its webhook keys (one per webhook family: call events, Contact

@@ -1,5 +1,5 @@
---! Previous: sha1:d160588cd0cc1beca016e7fa9a0c2fcb47ac2981
---! Hash: sha1:e5145dd2c3c35da6d2b9d7c9ffa2b197622dfc8a
+--! Previous: sha1:731577ec9915005213d1b6f7bcc1b7af29ee3bb5
+--! Hash: sha1:3609188cea3d5f0c067d244233b745090e8c96d3
 --! Message: call-fold-sources
 
 -- Why this shape: a call's entry is still folded from all of its accepted deliveries (000007), and

@@ -1,5 +1,5 @@
---! Previous: sha1:e5145dd2c3c35da6d2b9d7c9ffa2b197622dfc8a
---! Hash: sha1:1ad67cbc55a4a6ad10e6734b631b9cb067ea04b5
+--! Previous: sha1:3609188cea3d5f0c067d244233b745090e8c96d3
+--! Hash: sha1:a5dad934994ea80871e9504c3e1c8252dcbba137
 --! Message: contact-lookup
 
 -- Why this shape: while the phone rings, Ringover asks who the external number is (Contact Call) and

@@ -1,5 +1,5 @@
---! Previous: sha1:1ad67cbc55a4a6ad10e6734b631b9cb067ea04b5
---! Hash: sha1:f702464698cd3955aec47fdb0d44353ce6f4d368
+--! Previous: sha1:a5dad934994ea80871e9504c3e1c8252dcbba137
+--! Hash: sha1:0a6be86331d5ca3f46c5b62fa82429761382d8cf
 --! Message: ringover-api-keys
 
 -- Why this shape: the backfill reads Ringover's API v2 with each tenant's API key. The key opens the

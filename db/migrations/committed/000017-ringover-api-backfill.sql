@@ -1,5 +1,5 @@
---! Previous: sha1:f702464698cd3955aec47fdb0d44353ce6f4d368
---! Hash: sha1:40852f40df66c6e86fe59a7aefb27ac1caee8e3d
+--! Previous: sha1:0a6be86331d5ca3f46c5b62fa82429761382d8cf
+--! Hash: sha1:d973fffa1913d79249ebe6d49da7744c377d5e04
 --! Message: ringover-api-backfill
 
 -- Why this shape: the backfill reads the same calls again and again (every reconciliation looks three

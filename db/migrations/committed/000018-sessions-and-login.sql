@@ -1,5 +1,5 @@
---! Previous: sha1:40852f40df66c6e86fe59a7aefb27ac1caee8e3d
---! Hash: sha1:315a95554706b1c836e2b6e35fd55440dac04094
+--! Previous: sha1:d973fffa1913d79249ebe6d49da7744c377d5e04
+--! Hash: sha1:3917194379fef74145c31e4f86e52fec223b38c6
 --! Message: sessions-and-login
 
 -- Why this shape: a staff token is only as good as the session it names. A signed JWT alone cannot be

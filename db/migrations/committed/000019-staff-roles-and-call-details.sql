@@ -1,5 +1,5 @@
---! Previous: sha1:315a95554706b1c836e2b6e35fd55440dac04094
---! Hash: sha1:1f5c3c1cc90ffd1419a19f993305125641c64260
+--! Previous: sha1:3917194379fef74145c31e4f86e52fec223b38c6
+--! Hash: sha1:87a1afe2255a2ceb4081c3b1a8a0c56a823c9226
 --! Message: staff-roles-and-call-details
 
 -- Why this shape, part 1: a firm's `admin` and its `staff` differ in one thing that matters most —

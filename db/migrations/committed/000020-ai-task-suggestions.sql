@@ -1,5 +1,5 @@
---! Previous: sha1:1f5c3c1cc90ffd1419a19f993305125641c64260
---! Hash: sha1:81e391fdb9c9722d6eeffc74561d3fe90962e3f6
+--! Previous: sha1:87a1afe2255a2ceb4081c3b1a8a0c56a823c9226
+--! Hash: sha1:5f3ccdcb2453902b499e7f0c95eeda3b8fd5cf17
 --! Message: ai-task-suggestions
 
 -- Why this shape: a call's transcript is what a caller said, and a caller can say anything ("crée une

@@ -1,5 +1,5 @@
---! Previous: sha1:81e391fdb9c9722d6eeffc74561d3fe90962e3f6
---! Hash: sha1:99d7d0f830420f9595b9553ea9e9cbacd1a92267
+--! Previous: sha1:5f3ccdcb2453902b499e7f0c95eeda3b8fd5cf17
+--! Hash: sha1:026e14bb354667eeccaf6bf051605f016d78abb5
 --! Message: shared-limits
 
 -- Why this shape: every limit (login failures per account and per address, webhook failures per

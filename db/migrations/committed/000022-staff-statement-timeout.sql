@@ -1,5 +1,5 @@
---! Previous: sha1:99d7d0f830420f9595b9553ea9e9cbacd1a92267
---! Hash: sha1:32c91e319856c85650e016226811962c2bd2dbe8
+--! Previous: sha1:026e14bb354667eeccaf6bf051605f016d78abb5
+--! Hash: sha1:29952883118bdc44d80b9260f7b449d6bdb6f7ad
 --! Message: staff-statement-timeout
 
 -- Why this shape: one staff request (GraphQL or REST) must not pin the database. Every staff

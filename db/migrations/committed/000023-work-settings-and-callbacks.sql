@@ -1,5 +1,5 @@
---! Previous: sha1:32c91e319856c85650e016226811962c2bd2dbe8
---! Hash: sha1:5226491d03a05945abad8bc57b29c986752da3d2
+--! Previous: sha1:29952883118bdc44d80b9260f7b449d6bdb6f7ad
+--! Hash: sha1:6b8ab3e0d3d43932b924c18f86d62c3872efe9af
 --! Message: work-settings-and-callbacks
 
 -- Why this shape: a missed call is work for a person. One open callback task per external number

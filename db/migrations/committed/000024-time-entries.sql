@@ -1,5 +1,5 @@
---! Previous: sha1:5226491d03a05945abad8bc57b29c986752da3d2
---! Hash: sha1:13dd903fec3215a0ba916bd5297b7af4b96bc266
+--! Previous: sha1:6b8ab3e0d3d43932b924c18f86d62c3872efe9af
+--! Hash: sha1:66acb9ec9817e956165f597f260c0a8c67552dda
 --! Message: time-entries
 
 -- Why this shape: the minutes of a client call are billable, and the call is already on the case

@@ -1,5 +1,5 @@
---! Previous: sha1:13dd903fec3215a0ba916bd5297b7af4b96bc266
---! Hash: sha1:caa9b0f82e0ca7736304e2ce877b8e04b5343ef7
+--! Previous: sha1:66acb9ec9817e956165f597f260c0a8c67552dda
+--! Hash: sha1:f4607fa3feba04287d18122943d30a482c7b33bf
 --! Message: triage-and-retro-link
 
 -- Why this shape: a call from an unknown number is recorded without a contact, and one from a shared

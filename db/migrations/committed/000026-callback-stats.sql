@@ -1,5 +1,5 @@
---! Previous: sha1:caa9b0f82e0ca7736304e2ce877b8e04b5343ef7
---! Hash: sha1:98e6ac9680b9cde2685b84c8780ae35d5a4b07e0
+--! Previous: sha1:f4607fa3feba04287d18122943d30a482c7b33bf
+--! Hash: sha1:eb88f987ec46d00d473e7dd2505e7b2df4880700
 --! Message: callback-stats
 
 -- Why this shape: how fast a firm calls back is the figure that says whether missed calls are
@@ -47,7 +47,7 @@ comment on function app_hidden.callback_stats(timestamptz, timestamptz) is
   'Open and overdue callbacks, and per assignee the median and p90 delay (minutes) from the first missed call to the callback, for callbacks that started in the period.';
 grant execute on function app_hidden.callback_stats(timestamptz, timestamptz) to ringside_staff;
 
-create or replace function app_hidden.call_stats(p_date_from timestamptz, p_date_to timestamptz)
+create function app_hidden.call_stats(p_date_from timestamptz, p_date_to timestamptz)
   returns jsonb
   language sql stable
   set search_path = pg_catalog, pg_temp
@@ -81,3 +81,4 @@ create or replace function app_hidden.call_stats(p_date_from timestamptz, p_date
       and (p_date_to is null or e.occurred_at < p_date_to)
   $$;
 comment on function app_hidden.call_stats(timestamptz, timestamptz) is 'Counts by type and direction, inbound answer rate, durations, sentiment and callbacks (open, delays per staff member) over a period.';
+grant execute on function app_hidden.call_stats(timestamptz, timestamptz) to ringside_staff;

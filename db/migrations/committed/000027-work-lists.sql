@@ -1,5 +1,5 @@
---! Previous: sha1:98e6ac9680b9cde2685b84c8780ae35d5a4b07e0
---! Hash: sha1:64b35bf0f5f8a3c4e3fade5548914cb7300e15d3
+--! Previous: sha1:eb88f987ec46d00d473e7dd2505e7b2df4880700
+--! Hash: sha1:d4eb4dc9a78f966b7df95691ace56aaf2575511e
 --! Message: work-lists
 
 -- Why this shape: the tasks and time pages ask questions a plain table listing cannot (mine or all,

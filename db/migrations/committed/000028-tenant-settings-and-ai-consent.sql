@@ -1,5 +1,5 @@
---! Previous: sha1:64b35bf0f5f8a3c4e3fade5548914cb7300e15d3
---! Hash: sha1:290adb528b40e2bea4f8d04e75396a4fd256bb5b
+--! Previous: sha1:d4eb4dc9a78f966b7df95691ace56aaf2575511e
+--! Hash: sha1:d21c4633f5384a99e3859a32224998e66e5a4345
 --! Message: tenant-settings-and-ai-consent
 
 -- Why this shape: a firm's recordings are among the most sensitive data it holds, so sending them to
@@ -95,8 +95,9 @@ comment on function app_hidden.tg_cases__legal_hold_admin() is 'Trigger: a staff
 create trigger _200_legal_hold_admin before update on app_public.cases
   for each row execute function app_hidden.tg_cases__legal_hold_admin();
 
--- New tenants: AI off unless asked (tenant:create --ai on; the demo tenant passes true).
-drop function app_private.create_tenant(text, text, text);
+-- Administration (npm run admin): a new tenant with a fresh webhook secret and its settings, AI off
+-- unless asked (tenant:create --ai on; the demo tenant passes true). As the migration owner, bound by
+-- forced row-level security, it sets the tenant it writes for, exactly as the application does.
 create function app_private.create_tenant(p_name text, p_slug text, p_region text default 'BE', p_ai_enabled boolean default false)
   returns table (id uuid, slug text, webhook_secret text)
   language plpgsql volatile
@@ -143,7 +144,8 @@ create function app_hidden.call_ai_refusal(p_event app_public.interaction_events
 comment on function app_hidden.call_ai_refusal(app_public.interaction_events) is 'Why this call may not be sent to an AI provider (firm setting, contact, case, Ringover tag), or null when it may.';
 grant execute on function app_hidden.call_ai_refusal(app_public.interaction_events) to ringside_service, ringside_staff;
 
-create or replace function app_hidden.call_ai_context(p_event_id uuid)
+-- What the worker needs to know about a call, in one read.
+create function app_hidden.call_ai_context(p_event_id uuid)
   returns jsonb
   language sql stable
   set search_path = pg_catalog, pg_temp
@@ -172,6 +174,7 @@ create or replace function app_hidden.call_ai_context(p_event_id uuid)
     where e.tenant_id = app_hidden.current_tenant_id() and e.id = p_event_id and e.event_type = 'CALL'
   $$;
 comment on function app_hidden.call_ai_context(uuid) is 'A call as the AI worker sees it: metadata, tenant language, contact, case, and consent (why it may not be sent, which steps are on); null when it is not the current tenant''s call.';
+grant execute on function app_hidden.call_ai_context(uuid) to ringside_service;
 
 -- GraphQL: setContactAiExcluded(input: {contactId, excluded}) — the privacy page's switch (any staff
 -- member records a client's wish; the contact's other fields go through updateContact).

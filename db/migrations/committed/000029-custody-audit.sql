@@ -1,5 +1,5 @@
---! Previous: sha1:290adb528b40e2bea4f8d04e75396a4fd256bb5b
---! Hash: sha1:ff0200076e4f921cb942a48dc7ecb723beaec516
+--! Previous: sha1:d21c4633f5384a99e3859a32224998e66e5a4345
+--! Hash: sha1:e9308304bfdad4485c6e8b4dfea22ed24647370f
 --! Message: custody-audit
 
 -- Why this shape: a firm must be able to tell who listened to a recording, and who changed its custody

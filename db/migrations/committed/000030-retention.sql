@@ -1,5 +1,5 @@
---! Previous: sha1:ff0200076e4f921cb942a48dc7ecb723beaec516
---! Hash: sha1:ea7fdd999f945d1f2186e90fc1f79fff642c019a
+--! Previous: sha1:e9308304bfdad4485c6e8b4dfea22ed24647370f
+--! Hash: sha1:b7b4bda0c7507f011f3f1b4d96554571633594df
 --! Message: retention
 
 -- Why this shape: a firm keeps each kind of data only as long as its settings say (000028), and

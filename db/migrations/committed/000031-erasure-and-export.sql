@@ -1,5 +1,5 @@
---! Previous: sha1:ea7fdd999f945d1f2186e90fc1f79fff642c019a
---! Hash: sha1:265e049a4ba11d6e6dfb91129c7671336068f969
+--! Previous: sha1:b7b4bda0c7507f011f3f1b4d96554571633594df
+--! Hash: sha1:6e661a5d69ae1936d955e1de36832e1013506afc
 --! Message: erasure-and-export
 
 -- Why this shape: a person may ask for their data (right of access) or for its erasure (right to

@@ -1,5 +1,5 @@
---! Previous: sha1:265e049a4ba11d6e6dfb91129c7671336068f969
---! Hash: sha1:426fc0f8f535f18212fb63e466661129c1043972
+--! Previous: sha1:6e661a5d69ae1936d955e1de36832e1013506afc
+--! Hash: sha1:08b9053f97a458ed1ad35c2e9174a1ad19a72c19
 --! Message: title-languages
 
 -- Why this shape: a firm's timeline speaks its language (tenants.language: fr, nl, de, en). The title

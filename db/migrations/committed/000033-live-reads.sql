@@ -1,5 +1,5 @@
---! Previous: sha1:426fc0f8f535f18212fb63e466661129c1043972
---! Hash: sha1:abf53cfa4784f5f5b5069dba60c13cf406b86ed8
+--! Previous: sha1:08b9053f97a458ed1ad35c2e9174a1ad19a72c19
+--! Hash: sha1:8c79b8b3bb68aea8812e615c99fb9dc305487696
 --! Message: live-reads
 
 -- Why this shape: the live relays (server/live/hub.ts) read the event log in three ways — where each

@@ -1,5 +1,5 @@
---! Previous: sha1:abf53cfa4784f5f5b5069dba60c13cf406b86ed8
---! Hash: sha1:35edd1a4cad2c29b8caf50f483c7cab4d482c126
+--! Previous: sha1:8c79b8b3bb68aea8812e615c99fb9dc305487696
+--! Hash: sha1:71cd7beca24c6aac086e43ead9795b25c8407f21
 --! Message: relink-call
 
 -- Why this shape: filing a client's recording in someone else's case breaks confidentiality, so

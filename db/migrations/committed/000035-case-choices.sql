@@ -1,5 +1,5 @@
---! Previous: sha1:35edd1a4cad2c29b8caf50f483c7cab4d482c126
---! Hash: sha1:008748c98afbc8e8cf8c60f0283b4ae4e485f3d3
+--! Previous: sha1:71cd7beca24c6aac086e43ead9795b25c8407f21
+--! Hash: sha1:806b174edfbeec85d9adfa856de8bebe90890aa9
 --! Message: case-choices
 
 -- Why this shape: the "file this call in a case" picker must put the right case within reach and

@@ -1,5 +1,5 @@
---! Previous: sha1:008748c98afbc8e8cf8c60f0283b4ae4e485f3d3
---! Hash: sha1:608a54d03d6f64328d1d2f330f0925f07932c435
+--! Previous: sha1:806b174edfbeec85d9adfa856de8bebe90890aa9
+--! Hash: sha1:bf9acd67275a3011a75b33003f24bf2b81b61757
 --! Message: retry-call-ai
 
 -- Why this shape: a failed or skipped AI step used to be visible only to whoever could run

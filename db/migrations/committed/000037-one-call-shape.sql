@@ -1,5 +1,5 @@
---! Previous: sha1:608a54d03d6f64328d1d2f330f0925f07932c435
---! Hash: sha1:0b207901e38f3f18d4b80da6cc2a06ebafed4aa6
+--! Previous: sha1:bf9acd67275a3011a75b33003f24bf2b81b61757
+--! Hash: sha1:9a28f54e2440f4d76f872750f21569fc42768005
 --! Message: one-call-shape
 
 -- Why this shape: a call reached the staff UI in two shapes — the REST list's (call_json:

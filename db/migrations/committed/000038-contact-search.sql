@@ -1,5 +1,5 @@
---! Previous: sha1:0b207901e38f3f18d4b80da6cc2a06ebafed4aa6
---! Hash: sha1:576fc7a5b641676c2dfa4a561335fdf56aed0032
+--! Previous: sha1:9a28f54e2440f4d76f872750f21569fc42768005
+--! Hash: sha1:44277b2d716c10a9ff5ad6c7c1042ca0598ff0c4
 --! Message: contact-search
 
 -- Why this shape: staff search contacts the way they say them: "DUPONT marie" (words in any order,

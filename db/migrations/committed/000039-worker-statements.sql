@@ -1,5 +1,5 @@
---! Previous: sha1:576fc7a5b641676c2dfa4a561335fdf56aed0032
---! Hash: sha1:f7ce710c4596fd4594d571d41416f016ec12ca4b
+--! Previous: sha1:44277b2d716c10a9ff5ad6c7c1042ca0598ff0c4
+--! Hash: sha1:5ee1428bb9a086cd7eec0f8b19e7e23ec7c7b8d6
 --! Message: worker-statements
 
 -- Why this shape: the AI worker read and wrote a call in transactions of four round trips each

@@ -48,6 +48,8 @@ export interface ProcessAiDeps {
 // Two runs of one call never overlap (a job re-queued while the first still runs): a session lock
 // held for the run, released by PostgreSQL if the process dies.
 const CALL_LOCK_CLASS = 0x52494e48; // 'RINH'
+/** One statement, the tenant set by the function (000039). */
+const SET_CALL_AI = 'select app_hidden.set_call_ai_of($1, $2, $3, $4) as metadata';
 
 interface Context extends CallContext {
   event_id: string;
@@ -335,26 +337,16 @@ class CallRun {
     also?: (client: pg.PoolClient) => Promise<void>,
   ) {
     const deferred = this.takeDeferred();
-    if (!also) {
-      const { rows } = await this.deps.pool.query('select app_hidden.set_call_ai_of($1, $2, $3, $4) as metadata', [
-        this.tenantId,
-        this.eventId,
-        { ...deferred.patch, ...patch },
-        { ...deferred.errors, ...errors },
-      ]);
-      this.metadata = rows[0]?.metadata ?? this.metadata;
-      return;
-    }
-    // With `also` (the summary's tasks), both writes in one transaction.
-    this.metadata = await asServiceFor(this.deps.pool, this.tenantId, async (client) => {
-      const { rows } = await client.query('select app_hidden.set_call_ai($1, $2, $3) as metadata', [
-        this.eventId,
-        { ...deferred.patch, ...patch },
-        { ...deferred.errors, ...errors },
-      ]);
-      await also?.(client);
-      return rows[0].metadata ?? this.metadata;
-    });
+    const args = [this.tenantId, this.eventId, { ...deferred.patch, ...patch }, { ...deferred.errors, ...errors }];
+    const { rows } = also
+      ? // With `also` (the summary's tasks), both writes in one transaction.
+        await asServiceFor(this.deps.pool, this.tenantId, async (client) => {
+          const written = await client.query(SET_CALL_AI, args);
+          await also(client);
+          return written;
+        })
+      : await this.deps.pool.query(SET_CALL_AI, args);
+    this.metadata = rows[0]?.metadata ?? this.metadata;
   }
 }
 
