@@ -1,5 +1,5 @@
 --! Previous: sha1:95ded5037567749885a84b0751626fd28096b8ef
---! Hash: sha1:c5b1c09215bbc1b47621d2c83d086245267086b5
+--! Hash: sha1:a13f6c0739005da32f5d70859be21b4c236f2f4c
 --! Message: live-events
 
 -- Why this shape: whatever staff screens learn live is first a row, written in the same transaction
@@ -61,7 +61,8 @@ grant update (seq) on app_private.live_events to ringside_service;
 -- Only the hourly and daily housekeeping reads events by age, and rows arrive in time order: a BRIN
 -- index serves it, where a B-tree cost an entry on every insert and again on every numbering.
 create index live_events_created_idx on app_private.live_events using brin (created_at);
-create index live_events_unnumbered_idx on app_private.live_events (id) where seq is null;
+-- The unnumbered events are the null end of each tenant's (tenant_id, seq) entries: the unique index
+-- finds them (a skip scan), so no index of their own is written on every insert.
 
 comment on table app_private.live_events is 'Everything broadcast to staff screens, numbered per tenant (seq) once committed; kept for a bounded window so reconnecting clients can catch up.';
 comment on column app_private.live_events.seq is 'The tenant''s event number (the SSE id); null until app_hidden.sequence_live_events() numbers it after commit.';
@@ -100,6 +101,13 @@ create function app_hidden.sequence_live_events()
   set search_path = pg_catalog, pg_temp
   -- Generic plans: the numbering UPDATE was planned afresh on every call (its array parameter).
   set plan_cache_mode = force_generic_plan
+  -- Both statements find rows by index (the unnumbered ones, then each by id). A plan made while the
+  -- table was a page or two scanned it whole, and each connection kept that plan as the table grew
+  -- (measured in a fresh database: 3,100 blocks read per call instead of a dozen). A plain index scan,
+  -- not a bitmap: numbering leaves a dead version of every event until vacuum, and only a plain scan
+  -- marks those index entries dead so that the next call skips them (7,700 blocks, then 65).
+  set enable_seqscan = off
+  set enable_bitmapscan = off
   as $$
 declare
   v_tenant uuid;

@@ -1,5 +1,5 @@
---! Previous: sha1:c5b1c09215bbc1b47621d2c83d086245267086b5
---! Hash: sha1:1d1970a24ea8f198495ca31082eb29d59e78a6b5
+--! Previous: sha1:a13f6c0739005da32f5d70859be21b4c236f2f4c
+--! Hash: sha1:31252c4b011e2a9f716a314e869dfcb79d04a119
 --! Message: ingest
 
 -- Why this shape: Ringover describes one call in several deliveries (ringing, answered, hangup,

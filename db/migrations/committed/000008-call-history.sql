@@ -1,5 +1,5 @@
---! Previous: sha1:1d1970a24ea8f198495ca31082eb29d59e78a6b5
---! Hash: sha1:b6d973616e8e241ab6ba98eb7dbc1bfa898567c4
+--! Previous: sha1:31252c4b011e2a9f716a314e869dfcb79d04a119
+--! Hash: sha1:311f68fd96f977775306903351d35f0bc10e63d0
 --! Message: call-history
 
 -- Why this shape: the REST call history and stats are read as the staff role, so row-level security

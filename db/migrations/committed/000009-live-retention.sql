@@ -1,5 +1,5 @@
---! Previous: sha1:b6d973616e8e241ab6ba98eb7dbc1bfa898567c4
---! Hash: sha1:3ca491b4dc5f227a8992f7d6e936c0d982a86517
+--! Previous: sha1:311f68fd96f977775306903351d35f0bc10e63d0
+--! Hash: sha1:f0c83d2eb52b3ef97a0ebb120f021628054b18d7
 --! Message: live-retention
 
 -- Why this shape: one listener per server process relays every tenant's live events (never one

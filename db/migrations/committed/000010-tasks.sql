@@ -1,5 +1,5 @@
---! Previous: sha1:3ca491b4dc5f227a8992f7d6e936c0d982a86517
---! Hash: sha1:5aa5819086b884cbae74b8a4c510e6efd5c61549
+--! Previous: sha1:f0c83d2eb52b3ef97a0ebb120f021628054b18d7
+--! Hash: sha1:1ae354f69b3df8c9b564000f291cda77535b911f
 --! Message: tasks
 
 -- Why this shape: follow-up tasks belong to a case (that is where staff look for them), and the ones

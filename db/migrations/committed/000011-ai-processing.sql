@@ -1,5 +1,5 @@
---! Previous: sha1:5aa5819086b884cbae74b8a4c510e6efd5c61549
---! Hash: sha1:e1cbe9dccde2a1b9022abe66d45f520c9871fd83
+--! Previous: sha1:1ae354f69b3df8c9b564000f291cda77535b911f
+--! Hash: sha1:0c9224c663819da0a0ab8537f7dfc23c828d6fa4
 --! Message: ai-processing
 
 -- Why this shape: a call that gains a recording gets its AI job in the same transaction that stored

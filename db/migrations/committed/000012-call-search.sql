@@ -1,5 +1,5 @@
---! Previous: sha1:e1cbe9dccde2a1b9022abe66d45f520c9871fd83
---! Hash: sha1:40757a8b56f4e6fbcd19f2b9a463373222b1f398
+--! Previous: sha1:0c9224c663819da0a0ab8537f7dfc23c828d6fa4
+--! Hash: sha1:44b9999aa368b482dc8f2776503295af8168e012
 --! Message: call-search
 
 -- Why this shape: staff search the call history for what was said ("succession", "acte"), so the

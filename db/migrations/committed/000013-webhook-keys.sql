@@ -1,5 +1,5 @@
---! Previous: sha1:40757a8b56f4e6fbcd19f2b9a463373222b1f398
---! Hash: sha1:731577ec9915005213d1b6f7bcc1b7af29ee3bb5
+--! Previous: sha1:44b9999aa368b482dc8f2776503295af8168e012
+--! Hash: sha1:eea2fde93486035e0e39ba84dbb5db7bdbae21f5
 --! Message: webhook-keys
 
 -- Why this shape: Ringover generates its webhook keys (one per webhook family: call events, Contact

@@ -1,5 +1,5 @@
---! Previous: sha1:731577ec9915005213d1b6f7bcc1b7af29ee3bb5
---! Hash: sha1:3609188cea3d5f0c067d244233b745090e8c96d3
+--! Previous: sha1:eea2fde93486035e0e39ba84dbb5db7bdbae21f5
+--! Hash: sha1:654ec20228d935449d3decdb2e3ca833caabc35d
 --! Message: call-fold-sources
 
 -- Why this shape: a call's entry is still folded from all of its accepted deliveries (000007), and

@@ -1,5 +1,5 @@
---! Previous: sha1:3609188cea3d5f0c067d244233b745090e8c96d3
---! Hash: sha1:a5dad934994ea80871e9504c3e1c8252dcbba137
+--! Previous: sha1:654ec20228d935449d3decdb2e3ca833caabc35d
+--! Hash: sha1:338367bcacd1c8a6bbe1f55bdac0d831b522f587
 --! Message: contact-lookup
 
 -- Why this shape: while the phone rings, Ringover asks who the external number is (Contact Call) and

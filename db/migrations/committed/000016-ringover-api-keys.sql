@@ -1,5 +1,5 @@
---! Previous: sha1:a5dad934994ea80871e9504c3e1c8252dcbba137
---! Hash: sha1:0a6be86331d5ca3f46c5b62fa82429761382d8cf
+--! Previous: sha1:338367bcacd1c8a6bbe1f55bdac0d831b522f587
+--! Hash: sha1:d6e4018d102dbb8517bf1d382a3189b3fa6bc1da
 --! Message: ringover-api-keys
 
 -- Why this shape: the backfill reads Ringover's API v2 with each tenant's API key. The key opens the

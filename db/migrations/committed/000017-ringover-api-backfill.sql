@@ -1,5 +1,5 @@
---! Previous: sha1:0a6be86331d5ca3f46c5b62fa82429761382d8cf
---! Hash: sha1:d973fffa1913d79249ebe6d49da7744c377d5e04
+--! Previous: sha1:d6e4018d102dbb8517bf1d382a3189b3fa6bc1da
+--! Hash: sha1:74a0042e1578a62fdb4f35843b73685c55b5abca
 --! Message: ringover-api-backfill
 
 -- Why this shape: the backfill reads the same calls again and again (every reconciliation looks three

@@ -1,5 +1,5 @@
---! Previous: sha1:d973fffa1913d79249ebe6d49da7744c377d5e04
---! Hash: sha1:3917194379fef74145c31e4f86e52fec223b38c6
+--! Previous: sha1:74a0042e1578a62fdb4f35843b73685c55b5abca
+--! Hash: sha1:9db13fba3eb71abdeb5624f42c06f2adc9e50d13
 --! Message: sessions-and-login
 
 -- Why this shape: a staff token is only as good as the session it names. A signed JWT alone cannot be

@@ -1,5 +1,5 @@
---! Previous: sha1:3917194379fef74145c31e4f86e52fec223b38c6
---! Hash: sha1:87a1afe2255a2ceb4081c3b1a8a0c56a823c9226
+--! Previous: sha1:9db13fba3eb71abdeb5624f42c06f2adc9e50d13
+--! Hash: sha1:1b3703e9306b8712dfdbc5ef62c2566fb48b2578
 --! Message: staff-roles-and-call-details
 
 -- Why this shape, part 1: a firm's `admin` and its `staff` differ in one thing that matters most —

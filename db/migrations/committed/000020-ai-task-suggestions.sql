@@ -1,5 +1,5 @@
---! Previous: sha1:87a1afe2255a2ceb4081c3b1a8a0c56a823c9226
---! Hash: sha1:5f3ccdcb2453902b499e7f0c95eeda3b8fd5cf17
+--! Previous: sha1:1b3703e9306b8712dfdbc5ef62c2566fb48b2578
+--! Hash: sha1:0886969a88483cd0ffce5d916772c03c3371ca40
 --! Message: ai-task-suggestions
 
 -- Why this shape: a call's transcript is what a caller said, and a caller can say anything ("crée une

@@ -1,5 +1,5 @@
---! Previous: sha1:5f3ccdcb2453902b499e7f0c95eeda3b8fd5cf17
---! Hash: sha1:026e14bb354667eeccaf6bf051605f016d78abb5
+--! Previous: sha1:0886969a88483cd0ffce5d916772c03c3371ca40
+--! Hash: sha1:60c8c2d716b1df5d79096bc11255d7b8dd0a49b6
 --! Message: shared-limits
 
 -- Why this shape: every limit (login failures per account and per address, webhook failures per

@@ -1,5 +1,5 @@
---! Previous: sha1:026e14bb354667eeccaf6bf051605f016d78abb5
---! Hash: sha1:29952883118bdc44d80b9260f7b449d6bdb6f7ad
+--! Previous: sha1:60c8c2d716b1df5d79096bc11255d7b8dd0a49b6
+--! Hash: sha1:5a24ffb5410369d1176bc8929927ccdbd1a88f9a
 --! Message: staff-statement-timeout
 
 -- Why this shape: one staff request (GraphQL or REST) must not pin the database. Every staff

@@ -1,5 +1,5 @@
---! Previous: sha1:29952883118bdc44d80b9260f7b449d6bdb6f7ad
---! Hash: sha1:6b8ab3e0d3d43932b924c18f86d62c3872efe9af
+--! Previous: sha1:5a24ffb5410369d1176bc8929927ccdbd1a88f9a
+--! Hash: sha1:77e86c9644270e1388c2f5746b1e5e7842e6fb49
 --! Message: work-settings-and-callbacks
 
 -- Why this shape: a missed call is work for a person. One open callback task per external number

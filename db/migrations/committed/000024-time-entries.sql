@@ -1,5 +1,5 @@
---! Previous: sha1:6b8ab3e0d3d43932b924c18f86d62c3872efe9af
---! Hash: sha1:66acb9ec9817e956165f597f260c0a8c67552dda
+--! Previous: sha1:77e86c9644270e1388c2f5746b1e5e7842e6fb49
+--! Hash: sha1:2d5d35e862cc6dcea91a2b8e7de5801a8db5aa5b
 --! Message: time-entries
 
 -- Why this shape: the minutes of a client call are billable, and the call is already on the case

@@ -1,5 +1,5 @@
---! Previous: sha1:66acb9ec9817e956165f597f260c0a8c67552dda
---! Hash: sha1:f4607fa3feba04287d18122943d30a482c7b33bf
+--! Previous: sha1:2d5d35e862cc6dcea91a2b8e7de5801a8db5aa5b
+--! Hash: sha1:4a877b980dc0703290a9655b7b2e836d0fd2bfc4
 --! Message: triage-and-retro-link
 
 -- Why this shape: a call from an unknown number is recorded without a contact, and one from a shared

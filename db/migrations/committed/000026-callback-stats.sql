@@ -1,5 +1,5 @@
---! Previous: sha1:f4607fa3feba04287d18122943d30a482c7b33bf
---! Hash: sha1:eb88f987ec46d00d473e7dd2505e7b2df4880700
+--! Previous: sha1:4a877b980dc0703290a9655b7b2e836d0fd2bfc4
+--! Hash: sha1:1bd7b4d0f5057e62ce71001812242fc303f40ace
 --! Message: callback-stats
 
 -- Why this shape: how fast a firm calls back is the figure that says whether missed calls are

@@ -1,5 +1,5 @@
---! Previous: sha1:eb88f987ec46d00d473e7dd2505e7b2df4880700
---! Hash: sha1:d4eb4dc9a78f966b7df95691ace56aaf2575511e
+--! Previous: sha1:1bd7b4d0f5057e62ce71001812242fc303f40ace
+--! Hash: sha1:441198fa4ec4cc614309ce5aa75e5583ae870484
 --! Message: work-lists
 
 -- Why this shape: the tasks and time pages ask questions a plain table listing cannot (mine or all,

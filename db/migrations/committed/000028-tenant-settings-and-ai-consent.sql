@@ -1,5 +1,5 @@
---! Previous: sha1:d4eb4dc9a78f966b7df95691ace56aaf2575511e
---! Hash: sha1:d21c4633f5384a99e3859a32224998e66e5a4345
+--! Previous: sha1:441198fa4ec4cc614309ce5aa75e5583ae870484
+--! Hash: sha1:bddb12ced98da1ae4b1c301843678a9e128d267a
 --! Message: tenant-settings-and-ai-consent
 
 -- Why this shape: a firm's recordings are among the most sensitive data it holds, so sending them to

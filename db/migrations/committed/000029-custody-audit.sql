@@ -1,5 +1,5 @@
---! Previous: sha1:d21c4633f5384a99e3859a32224998e66e5a4345
---! Hash: sha1:e9308304bfdad4485c6e8b4dfea22ed24647370f
+--! Previous: sha1:bddb12ced98da1ae4b1c301843678a9e128d267a
+--! Hash: sha1:cb2e11bbde8cb77e5ada05d067f506c621fedbe7
 --! Message: custody-audit
 
 -- Why this shape: a firm must be able to tell who listened to a recording, and who changed its custody

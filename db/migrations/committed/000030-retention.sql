@@ -1,5 +1,5 @@
---! Previous: sha1:e9308304bfdad4485c6e8b4dfea22ed24647370f
---! Hash: sha1:b7b4bda0c7507f011f3f1b4d96554571633594df
+--! Previous: sha1:cb2e11bbde8cb77e5ada05d067f506c621fedbe7
+--! Hash: sha1:f972351d9b08e5588ab3cc1270232400ea70fc48
 --! Message: retention
 
 -- Why this shape: a firm keeps each kind of data only as long as its settings say (000028), and

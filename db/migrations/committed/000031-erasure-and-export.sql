@@ -1,5 +1,5 @@
---! Previous: sha1:b7b4bda0c7507f011f3f1b4d96554571633594df
---! Hash: sha1:6e661a5d69ae1936d955e1de36832e1013506afc
+--! Previous: sha1:f972351d9b08e5588ab3cc1270232400ea70fc48
+--! Hash: sha1:c8fb398361849398ffc9b1335bafb89a17adcdb4
 --! Message: erasure-and-export
 
 -- Why this shape: a person may ask for their data (right of access) or for its erasure (right to

@@ -1,5 +1,5 @@
---! Previous: sha1:6e661a5d69ae1936d955e1de36832e1013506afc
---! Hash: sha1:08b9053f97a458ed1ad35c2e9174a1ad19a72c19
+--! Previous: sha1:c8fb398361849398ffc9b1335bafb89a17adcdb4
+--! Hash: sha1:e989bb7ef3211a442e3d00992e5b53956eced421
 --! Message: title-languages
 
 -- Why this shape: a firm's timeline speaks its language (tenants.language: fr, nl, de, en). The title

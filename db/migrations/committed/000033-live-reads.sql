@@ -1,5 +1,5 @@
---! Previous: sha1:08b9053f97a458ed1ad35c2e9174a1ad19a72c19
---! Hash: sha1:8c79b8b3bb68aea8812e615c99fb9dc305487696
+--! Previous: sha1:e989bb7ef3211a442e3d00992e5b53956eced421
+--! Hash: sha1:e9e4732370642d80470186b25a14ee097a58d134
 --! Message: live-reads
 
 -- Why this shape: the live relays (server/live/hub.ts) read the event log in three ways — where each

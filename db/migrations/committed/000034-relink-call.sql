@@ -1,5 +1,5 @@
---! Previous: sha1:8c79b8b3bb68aea8812e615c99fb9dc305487696
---! Hash: sha1:71cd7beca24c6aac086e43ead9795b25c8407f21
+--! Previous: sha1:e9e4732370642d80470186b25a14ee097a58d134
+--! Hash: sha1:4a08b924f3bea4de8594ecc95f28e429bdd9c2ed
 --! Message: relink-call
 
 -- Why this shape: filing a client's recording in someone else's case breaks confidentiality, so

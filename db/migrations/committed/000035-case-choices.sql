@@ -1,5 +1,5 @@
---! Previous: sha1:71cd7beca24c6aac086e43ead9795b25c8407f21
---! Hash: sha1:806b174edfbeec85d9adfa856de8bebe90890aa9
+--! Previous: sha1:4a08b924f3bea4de8594ecc95f28e429bdd9c2ed
+--! Hash: sha1:2e6e4619ac44584d8626f1311f29e10531549cfd
 --! Message: case-choices
 
 -- Why this shape: the "file this call in a case" picker must put the right case within reach and

@@ -1,5 +1,5 @@
---! Previous: sha1:806b174edfbeec85d9adfa856de8bebe90890aa9
---! Hash: sha1:bf9acd67275a3011a75b33003f24bf2b81b61757
+--! Previous: sha1:2e6e4619ac44584d8626f1311f29e10531549cfd
+--! Hash: sha1:7d1abb81eaf7b18b4f2bc961c9431323e56938c3
 --! Message: retry-call-ai
 
 -- Why this shape: a failed or skipped AI step used to be visible only to whoever could run

@@ -1,5 +1,5 @@
---! Previous: sha1:bf9acd67275a3011a75b33003f24bf2b81b61757
---! Hash: sha1:9a28f54e2440f4d76f872750f21569fc42768005
+--! Previous: sha1:7d1abb81eaf7b18b4f2bc961c9431323e56938c3
+--! Hash: sha1:c6888323e8c956f457e528eddecf442bc03c602d
 --! Message: one-call-shape
 
 -- Why this shape: a call reached the staff UI in two shapes — the REST list's (call_json:

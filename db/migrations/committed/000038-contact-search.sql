@@ -1,5 +1,5 @@
---! Previous: sha1:9a28f54e2440f4d76f872750f21569fc42768005
---! Hash: sha1:44277b2d716c10a9ff5ad6c7c1042ca0598ff0c4
+--! Previous: sha1:c6888323e8c956f457e528eddecf442bc03c602d
+--! Hash: sha1:0ad8125ca94853b0a7c6a99b7ce10411df1b6fb3
 --! Message: contact-search
 
 -- Why this shape: staff search contacts the way they say them: "DUPONT marie" (words in any order,

@@ -1,5 +1,5 @@
---! Previous: sha1:44277b2d716c10a9ff5ad6c7c1042ca0598ff0c4
---! Hash: sha1:5ee1428bb9a086cd7eec0f8b19e7e23ec7c7b8d6
+--! Previous: sha1:0ad8125ca94853b0a7c6a99b7ce10411df1b6fb3
+--! Hash: sha1:952f1b3ecb958830959cd69c0a0c56608fa4731f
 --! Message: worker-statements
 
 -- Why this shape: the AI worker read and wrote a call in transactions of four round trips each
