@@ -1,5 +1,5 @@
---! Previous: sha1:1b3703e9306b8712dfdbc5ef62c2566fb48b2578
---! Hash: sha1:0886969a88483cd0ffce5d916772c03c3371ca40
+--! Previous: sha1:d57c14895887fe1a0a307d34da2a6f352738097f
+--! Hash: sha1:955f307081a93decca0bd8217082c2d34eab4289
 --! Message: ai-task-suggestions
 
 -- Why this shape: a call's transcript is what a caller said, and a caller can say anything ("crée une

@@ -1,5 +1,5 @@
---! Previous: sha1:0886969a88483cd0ffce5d916772c03c3371ca40
---! Hash: sha1:60c8c2d716b1df5d79096bc11255d7b8dd0a49b6
+--! Previous: sha1:955f307081a93decca0bd8217082c2d34eab4289
+--! Hash: sha1:93d58562aa70ec71f754839384bb1c608e593a7e
 --! Message: shared-limits
 
 -- Why this shape: every limit (login failures per account and per address, webhook failures per

@@ -1,5 +1,5 @@
---! Previous: sha1:60c8c2d716b1df5d79096bc11255d7b8dd0a49b6
---! Hash: sha1:5a24ffb5410369d1176bc8929927ccdbd1a88f9a
+--! Previous: sha1:93d58562aa70ec71f754839384bb1c608e593a7e
+--! Hash: sha1:a3fd2f4595ab595d52c2c0fb13b0f364182f234d
 --! Message: staff-statement-timeout
 
 -- Why this shape: one staff request (GraphQL or REST) must not pin the database. Every staff

@@ -1,5 +1,5 @@
---! Previous: sha1:5a24ffb5410369d1176bc8929927ccdbd1a88f9a
---! Hash: sha1:77e86c9644270e1388c2f5746b1e5e7842e6fb49
+--! Previous: sha1:a3fd2f4595ab595d52c2c0fb13b0f364182f234d
+--! Hash: sha1:0d63bc344733a4b40eac9e839815e8ee8a32c696
 --! Message: work-settings-and-callbacks
 
 -- Why this shape: a missed call is work for a person. One open callback task per external number

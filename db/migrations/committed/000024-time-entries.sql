@@ -1,5 +1,5 @@
---! Previous: sha1:77e86c9644270e1388c2f5746b1e5e7842e6fb49
---! Hash: sha1:2d5d35e862cc6dcea91a2b8e7de5801a8db5aa5b
+--! Previous: sha1:0d63bc344733a4b40eac9e839815e8ee8a32c696
+--! Hash: sha1:0e49ccad9ea6ec6450a6af8c841bb0d7cb191b49
 --! Message: time-entries
 
 -- Why this shape: the minutes of a client call are billable, and the call is already on the case

@@ -1,5 +1,5 @@
---! Previous: sha1:2d5d35e862cc6dcea91a2b8e7de5801a8db5aa5b
---! Hash: sha1:4a877b980dc0703290a9655b7b2e836d0fd2bfc4
+--! Previous: sha1:0e49ccad9ea6ec6450a6af8c841bb0d7cb191b49
+--! Hash: sha1:365a58f781df5fc96d049423fcbd02975332bbe3
 --! Message: triage-and-retro-link
 
 -- Why this shape: a call from an unknown number is recorded without a contact, and one from a shared

@@ -1,5 +1,5 @@
---! Previous: sha1:4a877b980dc0703290a9655b7b2e836d0fd2bfc4
---! Hash: sha1:1bd7b4d0f5057e62ce71001812242fc303f40ace
+--! Previous: sha1:365a58f781df5fc96d049423fcbd02975332bbe3
+--! Hash: sha1:6ac61704cf55988c6aba4b18edfdbf8faab1f102
 --! Message: callback-stats
 
 -- Why this shape: how fast a firm calls back is the figure that says whether missed calls are

@@ -1,5 +1,5 @@
---! Previous: sha1:1bd7b4d0f5057e62ce71001812242fc303f40ace
---! Hash: sha1:441198fa4ec4cc614309ce5aa75e5583ae870484
+--! Previous: sha1:6ac61704cf55988c6aba4b18edfdbf8faab1f102
+--! Hash: sha1:146407fad2012336e2c1b819c0166ad5b5d50f22
 --! Message: work-lists
 
 -- Why this shape: the tasks and time pages ask questions a plain table listing cannot (mine or all,

@@ -1,5 +1,5 @@
---! Previous: sha1:441198fa4ec4cc614309ce5aa75e5583ae870484
---! Hash: sha1:bddb12ced98da1ae4b1c301843678a9e128d267a
+--! Previous: sha1:146407fad2012336e2c1b819c0166ad5b5d50f22
+--! Hash: sha1:47d03f6d5e8431f7b134607a841fdb42b58d36a7
 --! Message: tenant-settings-and-ai-consent
 
 -- Why this shape: a firm's recordings are among the most sensitive data it holds, so sending them to

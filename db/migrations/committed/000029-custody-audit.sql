@@ -1,5 +1,5 @@
---! Previous: sha1:bddb12ced98da1ae4b1c301843678a9e128d267a
---! Hash: sha1:cb2e11bbde8cb77e5ada05d067f506c621fedbe7
+--! Previous: sha1:47d03f6d5e8431f7b134607a841fdb42b58d36a7
+--! Hash: sha1:a35323ca53f6de4c6303e64cb460098ddd9e4cd8
 --! Message: custody-audit
 
 -- Why this shape: a firm must be able to tell who listened to a recording, and who changed its custody

@@ -1,5 +1,5 @@
---! Previous: sha1:cb2e11bbde8cb77e5ada05d067f506c621fedbe7
---! Hash: sha1:f972351d9b08e5588ab3cc1270232400ea70fc48
+--! Previous: sha1:a35323ca53f6de4c6303e64cb460098ddd9e4cd8
+--! Hash: sha1:781d662e752a39a1f306b0786f01d5529d491202
 --! Message: retention
 
 -- Why this shape: a firm keeps each kind of data only as long as its settings say (000028), and

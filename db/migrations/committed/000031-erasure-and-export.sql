@@ -1,5 +1,5 @@
---! Previous: sha1:f972351d9b08e5588ab3cc1270232400ea70fc48
---! Hash: sha1:c8fb398361849398ffc9b1335bafb89a17adcdb4
+--! Previous: sha1:781d662e752a39a1f306b0786f01d5529d491202
+--! Hash: sha1:8857c84d42839db319cbce1db8bb4653a863aff8
 --! Message: erasure-and-export
 
 -- Why this shape: a person may ask for their data (right of access) or for its erasure (right to

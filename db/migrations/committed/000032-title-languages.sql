@@ -1,5 +1,5 @@
---! Previous: sha1:c8fb398361849398ffc9b1335bafb89a17adcdb4
---! Hash: sha1:e989bb7ef3211a442e3d00992e5b53956eced421
+--! Previous: sha1:8857c84d42839db319cbce1db8bb4653a863aff8
+--! Hash: sha1:5ac337604b41be3bcff878412ed7ebe7e188f850
 --! Message: title-languages
 
 -- Why this shape: a firm's timeline speaks its language (tenants.language: fr, nl, de, en). The title

@@ -1,5 +1,5 @@
---! Previous: sha1:e989bb7ef3211a442e3d00992e5b53956eced421
---! Hash: sha1:e9e4732370642d80470186b25a14ee097a58d134
+--! Previous: sha1:5ac337604b41be3bcff878412ed7ebe7e188f850
+--! Hash: sha1:25061c5e986ffa29441b87e4e0ec82428899beac
 --! Message: live-reads
 
 -- Why this shape: the live relays (server/live/hub.ts) read the event log in three ways — where each

@@ -1,5 +1,5 @@
---! Previous: sha1:e9e4732370642d80470186b25a14ee097a58d134
---! Hash: sha1:4a08b924f3bea4de8594ecc95f28e429bdd9c2ed
+--! Previous: sha1:25061c5e986ffa29441b87e4e0ec82428899beac
+--! Hash: sha1:96ceb8ac53c521fc5b572fece4e46d45b5ff01ff
 --! Message: relink-call
 
 -- Why this shape: filing a client's recording in someone else's case breaks confidentiality, so

@@ -1,5 +1,5 @@
---! Previous: sha1:4a08b924f3bea4de8594ecc95f28e429bdd9c2ed
---! Hash: sha1:2e6e4619ac44584d8626f1311f29e10531549cfd
+--! Previous: sha1:96ceb8ac53c521fc5b572fece4e46d45b5ff01ff
+--! Hash: sha1:f85469cedef9de56f9302369043659386aa8e149
 --! Message: case-choices
 
 -- Why this shape: the "file this call in a case" picker must put the right case within reach and

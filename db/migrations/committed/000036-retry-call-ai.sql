@@ -1,5 +1,5 @@
---! Previous: sha1:2e6e4619ac44584d8626f1311f29e10531549cfd
---! Hash: sha1:7d1abb81eaf7b18b4f2bc961c9431323e56938c3
+--! Previous: sha1:f85469cedef9de56f9302369043659386aa8e149
+--! Hash: sha1:ff7c939193516e225df004bf1558a7d780265dd5
 --! Message: retry-call-ai
 
 -- Why this shape: a failed or skipped AI step used to be visible only to whoever could run

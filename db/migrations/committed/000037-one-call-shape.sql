@@ -1,5 +1,5 @@
---! Previous: sha1:7d1abb81eaf7b18b4f2bc961c9431323e56938c3
---! Hash: sha1:c6888323e8c956f457e528eddecf442bc03c602d
+--! Previous: sha1:ff7c939193516e225df004bf1558a7d780265dd5
+--! Hash: sha1:6473e80842c41c2bb15c656ba9be5cb856d6a658
 --! Message: one-call-shape
 
 -- Why this shape: a call reached the staff UI in two shapes — the REST list's (call_json:

@@ -1,5 +1,5 @@
---! Previous: sha1:c6888323e8c956f457e528eddecf442bc03c602d
---! Hash: sha1:0ad8125ca94853b0a7c6a99b7ce10411df1b6fb3
+--! Previous: sha1:6473e80842c41c2bb15c656ba9be5cb856d6a658
+--! Hash: sha1:cb7bb8f0e6cece8a0392fd687ff30e4d9c37de20
 --! Message: contact-search
 
 -- Why this shape: staff search contacts the way they say them: "DUPONT marie" (words in any order,

@@ -1,5 +1,5 @@
---! Previous: sha1:0ad8125ca94853b0a7c6a99b7ce10411df1b6fb3
---! Hash: sha1:952f1b3ecb958830959cd69c0a0c56608fa4731f
+--! Previous: sha1:cb7bb8f0e6cece8a0392fd687ff30e4d9c37de20
+--! Hash: sha1:a6e08d1859848d8e2057053c8a2866d45bb115e0
 --! Message: worker-statements
 
 -- Why this shape: the AI worker read and wrote a call in transactions of four round trips each

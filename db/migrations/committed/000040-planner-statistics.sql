@@ -1,5 +1,5 @@
---! Previous: sha1:952f1b3ecb958830959cd69c0a0c56608fa4731f
---! Hash: sha1:ab9597843a5d3e35db801faa0b19d2f5e0ab1e81
+--! Previous: sha1:a6e08d1859848d8e2057053c8a2866d45bb115e0
+--! Hash: sha1:7d6fe8e92fb344b3ecc8ded6d6e9c84c1f78b2df
 --! Message: planner-statistics
 
 -- Why this shape: until ANALYZE has seen a table, PostgreSQL assumes that an equality on any column
