@@ -1,5 +1,5 @@
 --! Previous: sha1:a13f6c0739005da32f5d70859be21b4c236f2f4c
---! Hash: sha1:31252c4b011e2a9f716a314e869dfcb79d04a119
+--! Hash: sha1:c8bbdc97bbf235d549b9a9c3e559f45b23dc4471
 --! Message: ingest
 
 -- Why this shape: Ringover describes one call in several deliveries (ringing, answered, hangup,
@@ -223,6 +223,11 @@ create function app_hidden.ingest_ringover_delivery(
   -- planning them afresh on every call cost more than running them (measured: the callbacks check
   -- planned in 0.27 ms, ran in 0.05 ms).
   set plan_cache_mode = force_generic_plan
+  -- Each connection plans these statements once: a plan made while a table was empty or one page
+  -- (a fresh database, or one analyzed before the first calls) scans it whole, and keeps doing so as
+  -- it grows, until autovacuum next analyzes it (measured: 800 blocks read per delivery instead of 150).
+  -- Every lookup here has its index.
+  set enable_seqscan = off
   as $$
 declare
   v_delivery_id bigint;

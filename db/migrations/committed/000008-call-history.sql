@@ -1,5 +1,5 @@
---! Previous: sha1:31252c4b011e2a9f716a314e869dfcb79d04a119
---! Hash: sha1:311f68fd96f977775306903351d35f0bc10e63d0
+--! Previous: sha1:c8bbdc97bbf235d549b9a9c3e559f45b23dc4471
+--! Hash: sha1:35a0dbc24bdc0acda284103b8908afbb661303a4
 --! Message: call-history
 
 -- Why this shape: the REST call history and stats are read as the staff role, so row-level security

@@ -1,5 +1,5 @@
---! Previous: sha1:311f68fd96f977775306903351d35f0bc10e63d0
---! Hash: sha1:f0c83d2eb52b3ef97a0ebb120f021628054b18d7
+--! Previous: sha1:35a0dbc24bdc0acda284103b8908afbb661303a4
+--! Hash: sha1:8b21c95a00ff30305154039923b481b9597d2f93
 --! Message: live-retention
 
 -- Why this shape: one listener per server process relays every tenant's live events (never one

@@ -1,5 +1,5 @@
---! Previous: sha1:f0c83d2eb52b3ef97a0ebb120f021628054b18d7
---! Hash: sha1:1ae354f69b3df8c9b564000f291cda77535b911f
+--! Previous: sha1:8b21c95a00ff30305154039923b481b9597d2f93
+--! Hash: sha1:1e4f52e17fcb6d319a93a44a989aeff46b9c4d9d
 --! Message: tasks
 
 -- Why this shape: follow-up tasks belong to a case (that is where staff look for them), and the ones

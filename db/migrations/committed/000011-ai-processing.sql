@@ -1,5 +1,5 @@
---! Previous: sha1:1ae354f69b3df8c9b564000f291cda77535b911f
---! Hash: sha1:0c9224c663819da0a0ab8537f7dfc23c828d6fa4
+--! Previous: sha1:1e4f52e17fcb6d319a93a44a989aeff46b9c4d9d
+--! Hash: sha1:a72b429b828e0a3146a02fc13da2665918e96d2a
 --! Message: ai-processing
 
 -- Why this shape: a call that gains a recording gets its AI job in the same transaction that stored
@@ -89,6 +89,7 @@ create function app_hidden.set_call_ai(p_event_id uuid, p_patch jsonb, p_errors 
   set search_path = pg_catalog, pg_temp
   -- Generic plans, as for ingestion (000007): the triggers its update fires look rows up by key.
   set plan_cache_mode = force_generic_plan
+  set enable_seqscan = off
   as $$
 declare
   v_call_id text;

@@ -1,5 +1,5 @@
---! Previous: sha1:0c9224c663819da0a0ab8537f7dfc23c828d6fa4
---! Hash: sha1:44b9999aa368b482dc8f2776503295af8168e012
+--! Previous: sha1:a72b429b828e0a3146a02fc13da2665918e96d2a
+--! Hash: sha1:57ea50651b90a7b8335a86c0683ac7f3bcc3d98a
 --! Message: call-search
 
 -- Why this shape: staff search the call history for what was said ("succession", "acte"), so the

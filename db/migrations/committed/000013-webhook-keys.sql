@@ -1,5 +1,5 @@
---! Previous: sha1:44b9999aa368b482dc8f2776503295af8168e012
---! Hash: sha1:eea2fde93486035e0e39ba84dbb5db7bdbae21f5
+--! Previous: sha1:57ea50651b90a7b8335a86c0683ac7f3bcc3d98a
+--! Hash: sha1:76e411ee5f37703ec4b59b800f189c21507e5a1d
 --! Message: webhook-keys
 
 -- Why this shape: Ringover generates its webhook keys (one per webhook family: call events, Contact

@@ -1,5 +1,5 @@
---! Previous: sha1:eea2fde93486035e0e39ba84dbb5db7bdbae21f5
---! Hash: sha1:654ec20228d935449d3decdb2e3ca833caabc35d
+--! Previous: sha1:76e411ee5f37703ec4b59b800f189c21507e5a1d
+--! Hash: sha1:6092eb4136b4213456a8162af18d7b9ee0910e2e
 --! Message: call-fold-sources
 
 -- Why this shape: a call's entry is still folded from all of its accepted deliveries (000007), and

@@ -1,5 +1,5 @@
---! Previous: sha1:654ec20228d935449d3decdb2e3ca833caabc35d
---! Hash: sha1:338367bcacd1c8a6bbe1f55bdac0d831b522f587
+--! Previous: sha1:6092eb4136b4213456a8162af18d7b9ee0910e2e
+--! Hash: sha1:84e5b624ec7690d45cc83b28f9ce51cea741517b
 --! Message: contact-lookup
 
 -- Why this shape: while the phone rings, Ringover asks who the external number is (Contact Call) and

@@ -1,5 +1,5 @@
---! Previous: sha1:338367bcacd1c8a6bbe1f55bdac0d831b522f587
---! Hash: sha1:d6e4018d102dbb8517bf1d382a3189b3fa6bc1da
+--! Previous: sha1:84e5b624ec7690d45cc83b28f9ce51cea741517b
+--! Hash: sha1:4bd95646167ab3db087865ad7909e7f34c36fa02
 --! Message: ringover-api-keys
 
 -- Why this shape: the backfill reads Ringover's API v2 with each tenant's API key. The key opens the

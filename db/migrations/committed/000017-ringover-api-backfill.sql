@@ -1,5 +1,5 @@
---! Previous: sha1:d6e4018d102dbb8517bf1d382a3189b3fa6bc1da
---! Hash: sha1:74a0042e1578a62fdb4f35843b73685c55b5abca
+--! Previous: sha1:4bd95646167ab3db087865ad7909e7f34c36fa02
+--! Hash: sha1:a6239a5ca1472f27f2aedcae5adb398e705274ba
 --! Message: ringover-api-backfill
 
 -- Why this shape: the backfill reads the same calls again and again (every reconciliation looks three

@@ -1,5 +1,5 @@
---! Previous: sha1:74a0042e1578a62fdb4f35843b73685c55b5abca
---! Hash: sha1:9db13fba3eb71abdeb5624f42c06f2adc9e50d13
+--! Previous: sha1:a6239a5ca1472f27f2aedcae5adb398e705274ba
+--! Hash: sha1:ee9257a8e0a73f4516be72f31844daf1798ae629
 --! Message: sessions-and-login
 
 -- Why this shape: a staff token is only as good as the session it names. A signed JWT alone cannot be

@@ -1,5 +1,5 @@
---! Previous: sha1:9db13fba3eb71abdeb5624f42c06f2adc9e50d13
---! Hash: sha1:d57c14895887fe1a0a307d34da2a6f352738097f
+--! Previous: sha1:ee9257a8e0a73f4516be72f31844daf1798ae629
+--! Hash: sha1:ff6c6d4758f5eb3f770b636fd6f5446a69cc739e
 --! Message: staff-roles-and-call-details
 
 -- Why this shape, part 1: a firm's `admin` and its `staff` differ in one thing that matters most —

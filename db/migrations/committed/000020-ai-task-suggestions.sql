@@ -1,5 +1,5 @@
---! Previous: sha1:d57c14895887fe1a0a307d34da2a6f352738097f
---! Hash: sha1:955f307081a93decca0bd8217082c2d34eab4289
+--! Previous: sha1:ff6c6d4758f5eb3f770b636fd6f5446a69cc739e
+--! Hash: sha1:34e924e9c1ef4a59dbb9eb93179f2c750fb4ea6a
 --! Message: ai-task-suggestions
 
 -- Why this shape: a call's transcript is what a caller said, and a caller can say anything ("crée une

@@ -1,5 +1,5 @@
---! Previous: sha1:955f307081a93decca0bd8217082c2d34eab4289
---! Hash: sha1:93d58562aa70ec71f754839384bb1c608e593a7e
+--! Previous: sha1:34e924e9c1ef4a59dbb9eb93179f2c750fb4ea6a
+--! Hash: sha1:95e2639a436fd00039047176f48a5d632005eebb
 --! Message: shared-limits
 
 -- Why this shape: every limit (login failures per account and per address, webhook failures per

@@ -1,5 +1,5 @@
---! Previous: sha1:93d58562aa70ec71f754839384bb1c608e593a7e
---! Hash: sha1:a3fd2f4595ab595d52c2c0fb13b0f364182f234d
+--! Previous: sha1:95e2639a436fd00039047176f48a5d632005eebb
+--! Hash: sha1:78825bbe4a011b15f286fc404b2ebfe1c5ed02af
 --! Message: staff-statement-timeout
 
 -- Why this shape: one staff request (GraphQL or REST) must not pin the database. Every staff

@@ -1,5 +1,5 @@
---! Previous: sha1:a3fd2f4595ab595d52c2c0fb13b0f364182f234d
---! Hash: sha1:0d63bc344733a4b40eac9e839815e8ee8a32c696
+--! Previous: sha1:78825bbe4a011b15f286fc404b2ebfe1c5ed02af
+--! Hash: sha1:4b02b27ee532c047d354b7a987c0f2eba81494e6
 --! Message: work-settings-and-callbacks
 
 -- Why this shape: a missed call is work for a person. One open callback task per external number

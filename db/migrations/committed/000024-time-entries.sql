@@ -1,5 +1,5 @@
---! Previous: sha1:0d63bc344733a4b40eac9e839815e8ee8a32c696
---! Hash: sha1:0e49ccad9ea6ec6450a6af8c841bb0d7cb191b49
+--! Previous: sha1:4b02b27ee532c047d354b7a987c0f2eba81494e6
+--! Hash: sha1:7273fbc74d1f8d57d7571a842316755c746ca737
 --! Message: time-entries
 
 -- Why this shape: the minutes of a client call are billable, and the call is already on the case
@@ -127,8 +127,11 @@ begin
   end if;
   if new.call_type is distinct from 'answered' or new.case_id is null then
     -- No longer billable to a case: a draft goes, a confirmed or discarded entry stays the staff's.
-    delete from app_public.time_entries t
-     where t.tenant_id = new.tenant_id and t.interaction_event_id = new.id and t.status = 'draft';
+    -- (A new row has none: most calls are inserted once and never reach this delete.)
+    if tg_op = 'UPDATE' then
+      delete from app_public.time_entries t
+       where t.tenant_id = new.tenant_id and t.interaction_event_id = new.id and t.status = 'draft';
+    end if;
     return null;
   end if;
   v_settings := app_hidden.work_settings();

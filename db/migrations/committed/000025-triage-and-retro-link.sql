@@ -1,5 +1,5 @@
---! Previous: sha1:0e49ccad9ea6ec6450a6af8c841bb0d7cb191b49
---! Hash: sha1:365a58f781df5fc96d049423fcbd02975332bbe3
+--! Previous: sha1:7273fbc74d1f8d57d7571a842316755c746ca737
+--! Hash: sha1:6ab4a59a51a99b4fa3c74549f97fa57d292e603c
 --! Message: triage-and-retro-link
 
 -- Why this shape: a call from an unknown number is recorded without a contact, and one from a shared

@@ -1,5 +1,5 @@
---! Previous: sha1:365a58f781df5fc96d049423fcbd02975332bbe3
---! Hash: sha1:6ac61704cf55988c6aba4b18edfdbf8faab1f102
+--! Previous: sha1:6ab4a59a51a99b4fa3c74549f97fa57d292e603c
+--! Hash: sha1:997798095ee12a9c2b3a00f1736708b92befd57b
 --! Message: callback-stats
 
 -- Why this shape: how fast a firm calls back is the figure that says whether missed calls are

@@ -1,5 +1,5 @@
---! Previous: sha1:6ac61704cf55988c6aba4b18edfdbf8faab1f102
---! Hash: sha1:146407fad2012336e2c1b819c0166ad5b5d50f22
+--! Previous: sha1:997798095ee12a9c2b3a00f1736708b92befd57b
+--! Hash: sha1:b8d70d7eaea21b489b8a8134b779d897400b3375
 --! Message: work-lists
 
 -- Why this shape: the tasks and time pages ask questions a plain table listing cannot (mine or all,

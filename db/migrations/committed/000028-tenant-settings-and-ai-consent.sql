@@ -1,5 +1,5 @@
---! Previous: sha1:146407fad2012336e2c1b819c0166ad5b5d50f22
---! Hash: sha1:47d03f6d5e8431f7b134607a841fdb42b58d36a7
+--! Previous: sha1:b8d70d7eaea21b489b8a8134b779d897400b3375
+--! Hash: sha1:c21327db26c2f1018f545800b0fb553ca2c053c9
 --! Message: tenant-settings-and-ai-consent
 
 -- Why this shape: a firm's recordings are among the most sensitive data it holds, so sending them to

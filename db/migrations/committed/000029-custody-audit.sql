@@ -1,5 +1,5 @@
---! Previous: sha1:47d03f6d5e8431f7b134607a841fdb42b58d36a7
---! Hash: sha1:a35323ca53f6de4c6303e64cb460098ddd9e4cd8
+--! Previous: sha1:c21327db26c2f1018f545800b0fb553ca2c053c9
+--! Hash: sha1:1deffb1866085bedc82b48c597cc9a4bc322cca6
 --! Message: custody-audit
 
 -- Why this shape: a firm must be able to tell who listened to a recording, and who changed its custody

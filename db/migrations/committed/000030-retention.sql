@@ -1,5 +1,5 @@
---! Previous: sha1:a35323ca53f6de4c6303e64cb460098ddd9e4cd8
---! Hash: sha1:781d662e752a39a1f306b0786f01d5529d491202
+--! Previous: sha1:1deffb1866085bedc82b48c597cc9a4bc322cca6
+--! Hash: sha1:c11175872535cc578efad910ac6a8d174b063306
 --! Message: retention
 
 -- Why this shape: a firm keeps each kind of data only as long as its settings say (000028), and

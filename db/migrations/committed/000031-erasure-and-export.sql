@@ -1,5 +1,5 @@
---! Previous: sha1:781d662e752a39a1f306b0786f01d5529d491202
---! Hash: sha1:8857c84d42839db319cbce1db8bb4653a863aff8
+--! Previous: sha1:c11175872535cc578efad910ac6a8d174b063306
+--! Hash: sha1:15fff03bcaba6a610e57b68e427e428927ecfcee
 --! Message: erasure-and-export
 
 -- Why this shape: a person may ask for their data (right of access) or for its erasure (right to

@@ -1,5 +1,5 @@
---! Previous: sha1:8857c84d42839db319cbce1db8bb4653a863aff8
---! Hash: sha1:5ac337604b41be3bcff878412ed7ebe7e188f850
+--! Previous: sha1:15fff03bcaba6a610e57b68e427e428927ecfcee
+--! Hash: sha1:2bf639387f274ca39a98e289145e9b43fa745daf
 --! Message: title-languages
 
 -- Why this shape: a firm's timeline speaks its language (tenants.language: fr, nl, de, en). The title

@@ -1,5 +1,5 @@
---! Previous: sha1:5ac337604b41be3bcff878412ed7ebe7e188f850
---! Hash: sha1:25061c5e986ffa29441b87e4e0ec82428899beac
+--! Previous: sha1:2bf639387f274ca39a98e289145e9b43fa745daf
+--! Hash: sha1:ca9e27b2be3eea46def51c62684c64d8b9f73673
 --! Message: live-reads
 
 -- Why this shape: the live relays (server/live/hub.ts) read the event log in three ways — where each

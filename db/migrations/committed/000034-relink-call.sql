@@ -1,5 +1,5 @@
---! Previous: sha1:25061c5e986ffa29441b87e4e0ec82428899beac
---! Hash: sha1:96ceb8ac53c521fc5b572fece4e46d45b5ff01ff
+--! Previous: sha1:ca9e27b2be3eea46def51c62684c64d8b9f73673
+--! Hash: sha1:47cd1241457fc185f75f393f0288709e8c7a10ea
 --! Message: relink-call
 
 -- Why this shape: filing a client's recording in someone else's case breaks confidentiality, so

@@ -1,5 +1,5 @@
---! Previous: sha1:96ceb8ac53c521fc5b572fece4e46d45b5ff01ff
---! Hash: sha1:f85469cedef9de56f9302369043659386aa8e149
+--! Previous: sha1:47cd1241457fc185f75f393f0288709e8c7a10ea
+--! Hash: sha1:44bbd4919cc14cdf26d5d0756ffb4f14a92f88aa
 --! Message: case-choices
 
 -- Why this shape: the "file this call in a case" picker must put the right case within reach and

@@ -1,5 +1,5 @@
---! Previous: sha1:f85469cedef9de56f9302369043659386aa8e149
---! Hash: sha1:ff7c939193516e225df004bf1558a7d780265dd5
+--! Previous: sha1:44bbd4919cc14cdf26d5d0756ffb4f14a92f88aa
+--! Hash: sha1:3a878f17321df76b217d788190c60651f7a2a7e7
 --! Message: retry-call-ai
 
 -- Why this shape: a failed or skipped AI step used to be visible only to whoever could run

@@ -1,5 +1,5 @@
---! Previous: sha1:ff7c939193516e225df004bf1558a7d780265dd5
---! Hash: sha1:6473e80842c41c2bb15c656ba9be5cb856d6a658
+--! Previous: sha1:3a878f17321df76b217d788190c60651f7a2a7e7
+--! Hash: sha1:14136d1bcc0f183276e5823893a97d7308970ab9
 --! Message: one-call-shape
 
 -- Why this shape: a call reached the staff UI in two shapes — the REST list's (call_json:

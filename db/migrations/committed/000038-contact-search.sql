@@ -1,5 +1,5 @@
---! Previous: sha1:6473e80842c41c2bb15c656ba9be5cb856d6a658
---! Hash: sha1:cb7bb8f0e6cece8a0392fd687ff30e4d9c37de20
+--! Previous: sha1:14136d1bcc0f183276e5823893a97d7308970ab9
+--! Hash: sha1:9e1b1253e48097a63de92d4e6dc6d08bb1476d68
 --! Message: contact-search
 
 -- Why this shape: staff search contacts the way they say them: "DUPONT marie" (words in any order,

@@ -1,5 +1,5 @@
---! Previous: sha1:cb7bb8f0e6cece8a0392fd687ff30e4d9c37de20
---! Hash: sha1:a6e08d1859848d8e2057053c8a2866d45bb115e0
+--! Previous: sha1:9e1b1253e48097a63de92d4e6dc6d08bb1476d68
+--! Hash: sha1:9dd1a4c186c135edb07928d3f868f7811890899d
 --! Message: worker-statements
 
 -- Why this shape: the AI worker read and wrote a call in transactions of four round trips each

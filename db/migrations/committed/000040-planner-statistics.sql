@@ -1,5 +1,5 @@
---! Previous: sha1:a6e08d1859848d8e2057053c8a2866d45bb115e0
---! Hash: sha1:7d6fe8e92fb344b3ecc8ded6d6e9c84c1f78b2df
+--! Previous: sha1:9dd1a4c186c135edb07928d3f868f7811890899d
+--! Hash: sha1:d0b01892f52d1b89b886ed9dd66475963200ca90
 --! Message: planner-statistics
 
 -- Why this shape: until ANALYZE has seen a table, PostgreSQL assumes that an equality on any column
