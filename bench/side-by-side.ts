@@ -23,7 +23,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { freePort, reachableTempDir, startEmbeddedPostgres } from '../server/db/embedded.ts';
 import { migrateDatabase } from '../server/db/migrate.ts';
-import { APP_PASSWORD, report } from './support/environment.ts';
+import { APP_PASSWORD, SERVER_NODE_FLAGS, report } from './support/environment.ts';
 import { PEER_TENANT_ID, seedPeer, seedRingside } from './peer/fixtures.ts';
 import { childrenMatching, runSeries, waitForIdle, type Processes, type Series } from './peer/measure.ts';
 import { deliveries, type Format } from './peer/traffic.ts';
@@ -150,7 +150,7 @@ try {
   await migrateDatabase(ringsideDb, APP_PASSWORD);
   const tenant = await seedRingside(ringsideDb);
   const ringsidePort = await freePort();
-  const ringside = start('ringside', process.execPath, ['bench/peer/ringside-server.ts'], root, {
+  const ringside = start('ringside', process.execPath, [...SERVER_NODE_FLAGS, 'bench/peer/ringside-server.ts'], root, {
     GRAPHILE_ENV: 'production',
     NODE_ENV: 'production',
     DEMO: '0',

@@ -52,7 +52,8 @@ async function serve(): Promise<void> {
 }
 
 async function drive(): Promise<void> {
-  const { benchEnvironment, report, percentile, APP_PASSWORD } = await import('./support/environment.ts');
+  const { benchEnvironment, report, percentile, APP_PASSWORD, SERVER_NODE_FLAGS } =
+    await import('./support/environment.ts');
   const { TokenService } = await import('../server/auth/tokens.ts');
   const { openSession } = await import('../server/auth/sessions.ts');
   const args = process.argv.slice(2);
@@ -109,7 +110,11 @@ async function drive(): Promise<void> {
     const server = fork(new URL(import.meta.url).pathname, ['server'], {
       env: { ...process.env, OWNER_URL: env.ownerUrl, APP_PASSWORD },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      execArgv: profileDir ? [...process.execArgv, '--cpu-prof', `--cpu-prof-dir=${profileDir}`] : process.execArgv,
+      execArgv: [
+        ...process.execArgv,
+        ...SERVER_NODE_FLAGS,
+        ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+      ],
     });
     const url = new URL(((await nextMessage(server)) as { url: string }).url);
     const idle = (await memory(server)).memory.rss;

@@ -5,6 +5,11 @@ import { startEmbeddedPostgres, reachableTempDir, type EmbeddedDatabase } from '
 import { migrateDatabase, roleUrl } from '../../server/db/migrate.ts';
 
 export const APP_PASSWORD = 'ringside-bench';
+/**
+ * The Node flags the production server runs with (`npm start` in package.json, the Dockerfile's CMD;
+ * test/unit/server-node-flags.test.ts keeps the three equal): benchmarks start their servers with them.
+ */
+export const SERVER_NODE_FLAGS = ['--max-semi-space-size=16'];
 
 export interface BenchEnvironment {
   cluster: EmbeddedDatabase;
