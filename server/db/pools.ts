@@ -54,19 +54,20 @@ const STAFF_TIMEOUTS: PoolTimeouts = {
 
 export function createPools(ownerUrl: string, appPassword: string, opts: { max?: number } = {}): DatabasePools {
   const serviceUrl = roleUrl(ownerUrl, 'ringside_service', appPassword);
+  const max = opts.max ?? 20;
   const service = new pg.Pool({
     connectionString: serviceUrl,
-    max: opts.max ?? 20,
+    max,
     // A few connections stay open through quiet spells: a new one costs its first webhook tens of
     // milliseconds (authentication, then compiling ingestion's functions and plans in that session),
     // which is what the first deliveries after every pause used to pay.
-    min: opts.max ? Math.min(SERVICE_WARM_CONNECTIONS, opts.max) : SERVICE_WARM_CONNECTIONS,
+    min: Math.min(SERVICE_WARM_CONNECTIONS, max),
     application_name: 'ringside-service',
     ...SERVICE_TIMEOUTS,
   });
   const staff = new pg.Pool({
     connectionString: roleUrl(ownerUrl, 'ringside_authenticator', appPassword),
-    max: opts.max ?? 20,
+    max,
     application_name: 'ringside-staff',
     ...STAFF_TIMEOUTS,
   });

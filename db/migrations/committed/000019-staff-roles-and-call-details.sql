@@ -1,5 +1,5 @@
 --! Previous: sha1:ee9257a8e0a73f4516be72f31844daf1798ae629
---! Hash: sha1:ff6c6d4758f5eb3f770b636fd6f5446a69cc739e
+--! Hash: sha1:c54f2255d87d2a0487888c106f44450704ab3693
 --! Message: staff-roles-and-call-details
 
 -- Why this shape, part 1: a firm's `admin` and its `staff` differ in one thing that matters most —
@@ -34,6 +34,16 @@ create function app_hidden.without_urls(p_text text) returns text
   language sql immutable parallel safe
   as $$ select pg_catalog.regexp_replace(p_text, '[a-zA-Z][a-zA-Z0-9+.-]*://[^\s"''<>]*', '[url]', 'g') $$;
 comment on function app_hidden.without_urls(text) is 'The text with every URL replaced by [url].';
+
+-- The Ringover user who handled a call, as a browser may see it: its id, name and email only.
+-- call_details and call_json both show it; no search_path, so the planner inlines it into both.
+create function app_hidden.ringover_user_json(p_user jsonb) returns jsonb
+  language sql immutable parallel safe
+  as $$
+    select case when jsonb_typeof(p_user) = 'object' then jsonb_strip_nulls(jsonb_build_object(
+      'id', p_user -> 'id', 'name', p_user -> 'name', 'email', p_user -> 'email')) end
+  $$;
+comment on function app_hidden.ringover_user_json(jsonb) is 'A call''s Ringover user through the allow-list: id, name and email, nothing else.';
 
 -- The allow-list. Nested objects are rebuilt key by key, so nothing unlisted slips in through them.
 create function app_hidden.call_details(p_metadata jsonb) returns jsonb
@@ -86,10 +96,7 @@ create function app_hidden.call_details(p_metadata jsonb) returns jsonb
       || jsonb_build_object(
         'has_recording', p_metadata ? 'recording_url',
         'has_voicemail', p_metadata ? 'voicemail_url',
-        'ringover_user', case when jsonb_typeof(p_metadata -> 'ringover_user') = 'object' then jsonb_strip_nulls(jsonb_build_object(
-          'id', p_metadata -> 'ringover_user' -> 'id',
-          'name', p_metadata -> 'ringover_user' -> 'name',
-          'email', p_metadata -> 'ringover_user' -> 'email')) end,
+        'ringover_user', app_hidden.ringover_user_json(p_metadata -> 'ringover_user'),
         'ivr', case when jsonb_typeof(p_metadata -> 'ivr') = 'object' then jsonb_strip_nulls(jsonb_build_object(
           'number', p_metadata -> 'ivr' -> 'number',
           'scenario_name', p_metadata -> 'ivr' -> 'scenario_name',
@@ -106,7 +113,8 @@ create function app_hidden.call_details(p_metadata jsonb) returns jsonb
     )
   $$;
 comment on function app_hidden.call_details(jsonb) is 'The part of a call''s metadata a browser may see: an allow-list of keys, never a Ringover URL (has_recording / has_voicemail say what exists).';
-grant execute on function app_hidden.without_urls(text), app_hidden.call_details(jsonb) to ringside_staff, ringside_service;
+grant execute on function app_hidden.without_urls(text), app_hidden.ringover_user_json(jsonb), app_hidden.call_details(jsonb)
+  to ringside_staff, ringside_service;
 
 -- GraphQL: InteractionEvent.details and InteractionEvent.hasRecording (computed columns; metadata
 -- itself is hidden from the schema).
@@ -132,9 +140,9 @@ create or replace function app_hidden.call_json(p_event app_public.interaction_e
   as $$
     -- Key by key from metadata, through the same allow-list: each key read here is one call_details
     -- passes on unchanged (and the outer jsonb_strip_nulls strips nested nulls as it does), except the
-    -- two it rebuilds: the Ringover user, rebuilt here the same way, and the AI errors, taken from
-    -- call_details on the detail page only. Building call_details whole for every call was half of
-    -- this function's cost (measured: 45 of 100 µs a call), paid on every webhook's live event.
+    -- two it rebuilds: the Ringover user, through the same ringover_user_json, and the AI errors,
+    -- taken from call_details on the detail page only. Building call_details whole for every call was
+    -- half of this function's cost (measured: 45 of 100 µs a call), paid on every webhook's live event.
     select jsonb_strip_nulls(jsonb_build_object(
       'id', p_event.id,
       'call_id', p_event.external_id,
@@ -159,10 +167,7 @@ create or replace function app_hidden.call_json(p_event app_public.interaction_e
                   from app_public.contacts c where c.tenant_id = p_event.tenant_id and c.id = p_event.contact_id),
       'case', (select jsonb_build_object('id', k.id, 'reference', k.reference, 'title', k.title, 'status', k.status)
                from app_public.cases k where k.tenant_id = p_event.tenant_id and k.id = p_event.case_id),
-      'handled_by', case when jsonb_typeof(p_event.metadata -> 'ringover_user') = 'object' then jsonb_build_object(
-                      'id', p_event.metadata -> 'ringover_user' -> 'id',
-                      'name', p_event.metadata -> 'ringover_user' -> 'name',
-                      'email', p_event.metadata -> 'ringover_user' -> 'email') end,
+      'handled_by', app_hidden.ringover_user_json(p_event.metadata -> 'ringover_user'),
       'tags', p_event.metadata -> 'tags',
       'comments', nullif(p_event.metadata ->> 'comments', ''),
       'sources', p_event.metadata -> 'sources',

@@ -1,5 +1,5 @@
---! Previous: sha1:ff6c6d4758f5eb3f770b636fd6f5446a69cc739e
---! Hash: sha1:34e924e9c1ef4a59dbb9eb93179f2c750fb4ea6a
+--! Previous: sha1:c54f2255d87d2a0487888c106f44450704ab3693
+--! Hash: sha1:218307d7362b3a637e9dfb30208e5bfb9ca2e212
 --! Message: ai-task-suggestions
 
 -- Why this shape: a call's transcript is what a caller said, and a caller can say anything ("crée une

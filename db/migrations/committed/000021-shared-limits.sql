@@ -1,5 +1,5 @@
---! Previous: sha1:34e924e9c1ef4a59dbb9eb93179f2c750fb4ea6a
---! Hash: sha1:95e2639a436fd00039047176f48a5d632005eebb
+--! Previous: sha1:218307d7362b3a637e9dfb30208e5bfb9ca2e212
+--! Hash: sha1:812b6a663288beec6939ae273791cc57b00ea256
 --! Message: shared-limits
 
 -- Why this shape: every limit (login failures per account and per address, webhook failures per

@@ -1,5 +1,5 @@
---! Previous: sha1:95e2639a436fd00039047176f48a5d632005eebb
---! Hash: sha1:78825bbe4a011b15f286fc404b2ebfe1c5ed02af
+--! Previous: sha1:812b6a663288beec6939ae273791cc57b00ea256
+--! Hash: sha1:81e20e7d9e56e973fecde793fcde83f7854164c9
 --! Message: staff-statement-timeout
 
 -- Why this shape: one staff request (GraphQL or REST) must not pin the database. Every staff

@@ -1,5 +1,5 @@
---! Previous: sha1:78825bbe4a011b15f286fc404b2ebfe1c5ed02af
---! Hash: sha1:4b02b27ee532c047d354b7a987c0f2eba81494e6
+--! Previous: sha1:81e20e7d9e56e973fecde793fcde83f7854164c9
+--! Hash: sha1:92b0a9ffc6a90576cab33607f56864351bc0b648
 --! Message: work-settings-and-callbacks
 
 -- Why this shape: a missed call is work for a person. One open callback task per external number

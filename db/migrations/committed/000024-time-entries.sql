@@ -1,5 +1,5 @@
---! Previous: sha1:4b02b27ee532c047d354b7a987c0f2eba81494e6
---! Hash: sha1:7273fbc74d1f8d57d7571a842316755c746ca737
+--! Previous: sha1:92b0a9ffc6a90576cab33607f56864351bc0b648
+--! Hash: sha1:864b3c6e483c21cbdefc0fa9e38053f50cb25e82
 --! Message: time-entries
 
 -- Why this shape: the minutes of a client call are billable, and the call is already on the case

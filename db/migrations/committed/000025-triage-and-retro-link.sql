@@ -1,5 +1,5 @@
---! Previous: sha1:7273fbc74d1f8d57d7571a842316755c746ca737
---! Hash: sha1:6ab4a59a51a99b4fa3c74549f97fa57d292e603c
+--! Previous: sha1:864b3c6e483c21cbdefc0fa9e38053f50cb25e82
+--! Hash: sha1:baf1a49e39db6e2d47e7b10776bf42e37268a282
 --! Message: triage-and-retro-link
 
 -- Why this shape: a call from an unknown number is recorded without a contact, and one from a shared

@@ -1,5 +1,5 @@
---! Previous: sha1:6ab4a59a51a99b4fa3c74549f97fa57d292e603c
---! Hash: sha1:997798095ee12a9c2b3a00f1736708b92befd57b
+--! Previous: sha1:baf1a49e39db6e2d47e7b10776bf42e37268a282
+--! Hash: sha1:405cb7f717d61b01d2321cfa7d20166901c7a423
 --! Message: callback-stats
 
 -- Why this shape: how fast a firm calls back is the figure that says whether missed calls are

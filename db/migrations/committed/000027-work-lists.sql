@@ -1,5 +1,5 @@
---! Previous: sha1:997798095ee12a9c2b3a00f1736708b92befd57b
---! Hash: sha1:b8d70d7eaea21b489b8a8134b779d897400b3375
+--! Previous: sha1:405cb7f717d61b01d2321cfa7d20166901c7a423
+--! Hash: sha1:d04217ccd1f5000b5a802bee2f08ea6fb63ea225
 --! Message: work-lists
 
 -- Why this shape: the tasks and time pages ask questions a plain table listing cannot (mine or all,

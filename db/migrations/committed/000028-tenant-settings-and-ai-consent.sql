@@ -1,5 +1,5 @@
---! Previous: sha1:b8d70d7eaea21b489b8a8134b779d897400b3375
---! Hash: sha1:c21327db26c2f1018f545800b0fb553ca2c053c9
+--! Previous: sha1:d04217ccd1f5000b5a802bee2f08ea6fb63ea225
+--! Hash: sha1:1ba30e6c82711038e625f1511e3f05026595b8dc
 --! Message: tenant-settings-and-ai-consent
 
 -- Why this shape: a firm's recordings are among the most sensitive data it holds, so sending them to

@@ -1,5 +1,5 @@
---! Previous: sha1:c21327db26c2f1018f545800b0fb553ca2c053c9
---! Hash: sha1:1deffb1866085bedc82b48c597cc9a4bc322cca6
+--! Previous: sha1:1ba30e6c82711038e625f1511e3f05026595b8dc
+--! Hash: sha1:4a525cdc7d3d8c686c3eeac7a18fdd095276b43f
 --! Message: custody-audit
 
 -- Why this shape: a firm must be able to tell who listened to a recording, and who changed its custody

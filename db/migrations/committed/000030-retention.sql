@@ -1,5 +1,5 @@
---! Previous: sha1:1deffb1866085bedc82b48c597cc9a4bc322cca6
---! Hash: sha1:c11175872535cc578efad910ac6a8d174b063306
+--! Previous: sha1:4a525cdc7d3d8c686c3eeac7a18fdd095276b43f
+--! Hash: sha1:6fdb891ef39c223158bab429b19c3d127b0877f8
 --! Message: retention
 
 -- Why this shape: a firm keeps each kind of data only as long as its settings say (000028), and

@@ -1,5 +1,5 @@
---! Previous: sha1:c11175872535cc578efad910ac6a8d174b063306
---! Hash: sha1:15fff03bcaba6a610e57b68e427e428927ecfcee
+--! Previous: sha1:6fdb891ef39c223158bab429b19c3d127b0877f8
+--! Hash: sha1:c3d936d0dde7f853a6b1e7619d2ac7236f475f92
 --! Message: erasure-and-export
 
 -- Why this shape: a person may ask for their data (right of access) or for its erasure (right to

@@ -1,5 +1,5 @@
---! Previous: sha1:15fff03bcaba6a610e57b68e427e428927ecfcee
---! Hash: sha1:2bf639387f274ca39a98e289145e9b43fa745daf
+--! Previous: sha1:c3d936d0dde7f853a6b1e7619d2ac7236f475f92
+--! Hash: sha1:e1423541d08a5e2fe6d8f9c5652281868a8836f9
 --! Message: title-languages
 
 -- Why this shape: a firm's timeline speaks its language (tenants.language: fr, nl, de, en). The title

@@ -1,5 +1,5 @@
---! Previous: sha1:2bf639387f274ca39a98e289145e9b43fa745daf
---! Hash: sha1:ca9e27b2be3eea46def51c62684c64d8b9f73673
+--! Previous: sha1:e1423541d08a5e2fe6d8f9c5652281868a8836f9
+--! Hash: sha1:e95dfc448a29af43512a17951380074082511824
 --! Message: live-reads
 
 -- Why this shape: the live relays (server/live/hub.ts) read the event log in three ways — where each

@@ -1,5 +1,5 @@
---! Previous: sha1:ca9e27b2be3eea46def51c62684c64d8b9f73673
---! Hash: sha1:47cd1241457fc185f75f393f0288709e8c7a10ea
+--! Previous: sha1:e95dfc448a29af43512a17951380074082511824
+--! Hash: sha1:14ffb1ef0e19884ebb7164a7a018b741ae1ce217
 --! Message: relink-call
 
 -- Why this shape: filing a client's recording in someone else's case breaks confidentiality, so

@@ -1,5 +1,5 @@
---! Previous: sha1:47cd1241457fc185f75f393f0288709e8c7a10ea
---! Hash: sha1:44bbd4919cc14cdf26d5d0756ffb4f14a92f88aa
+--! Previous: sha1:14ffb1ef0e19884ebb7164a7a018b741ae1ce217
+--! Hash: sha1:d2f020d7bb28f78f88968c288c069112a4a90f56
 --! Message: case-choices
 
 -- Why this shape: the "file this call in a case" picker must put the right case within reach and

@@ -1,5 +1,5 @@
---! Previous: sha1:44bbd4919cc14cdf26d5d0756ffb4f14a92f88aa
---! Hash: sha1:3a878f17321df76b217d788190c60651f7a2a7e7
+--! Previous: sha1:d2f020d7bb28f78f88968c288c069112a4a90f56
+--! Hash: sha1:e24c12580e2ef37bbc3c98adabfe3a9fcc0b8b01
 --! Message: retry-call-ai
 
 -- Why this shape: a failed or skipped AI step used to be visible only to whoever could run

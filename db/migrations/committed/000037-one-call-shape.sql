@@ -1,5 +1,5 @@
---! Previous: sha1:3a878f17321df76b217d788190c60651f7a2a7e7
---! Hash: sha1:14136d1bcc0f183276e5823893a97d7308970ab9
+--! Previous: sha1:e24c12580e2ef37bbc3c98adabfe3a9fcc0b8b01
+--! Hash: sha1:11b5b64a7044bec53ee5586194b46d55f5165f66
 --! Message: one-call-shape
 
 -- Why this shape: a call reached the staff UI in two shapes — the REST list's (call_json:

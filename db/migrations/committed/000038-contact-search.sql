@@ -1,5 +1,5 @@
---! Previous: sha1:14136d1bcc0f183276e5823893a97d7308970ab9
---! Hash: sha1:9e1b1253e48097a63de92d4e6dc6d08bb1476d68
+--! Previous: sha1:11b5b64a7044bec53ee5586194b46d55f5165f66
+--! Hash: sha1:a89257c1e538d313f91d0080aa2723b84a05cc16
 --! Message: contact-search
 
 -- Why this shape: staff search contacts the way they say them: "DUPONT marie" (words in any order,

@@ -1,5 +1,5 @@
---! Previous: sha1:9e1b1253e48097a63de92d4e6dc6d08bb1476d68
---! Hash: sha1:9dd1a4c186c135edb07928d3f868f7811890899d
+--! Previous: sha1:a89257c1e538d313f91d0080aa2723b84a05cc16
+--! Hash: sha1:dfa40530891227b98065c238330c519cd766570b
 --! Message: worker-statements
 
 -- Why this shape: the AI worker read and wrote a call in transactions of four round trips each

@@ -1,5 +1,5 @@
---! Previous: sha1:9dd1a4c186c135edb07928d3f868f7811890899d
---! Hash: sha1:d0b01892f52d1b89b886ed9dd66475963200ca90
+--! Previous: sha1:dfa40530891227b98065c238330c519cd766570b
+--! Hash: sha1:8df41288656c26ea82d91c0592f87dba2a6947c9
 --! Message: planner-statistics
 
 -- Why this shape: until ANALYZE has seen a table, PostgreSQL assumes that an equality on any column
